@@ -1,0 +1,23 @@
+/**
+ * Module boundaries, kept in their own file so a review sees every change to them.
+ * Projects carry one scope tag and one type tag (see docs/architecture.md):
+ *   app → feature, data-access, util            feature → domain, data-access, util
+ *   data-access → domain, util                  domain → domain, util
+ *   util → util                                 testing → anything but apps
+ * A scope may use its own libraries and `scope:shared`; apps never import apps.
+ */
+const scopes = ['ingestion', 'identity', 'preferences', 'connectors', 'tooling'];
+
+export const depConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:util'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:util', 'type:testing'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  ...scopes.map((scope) => ({
+    sourceTag: `scope:${scope}`,
+    onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+  })),
+];

@@ -1,0 +1,16 @@
+import { loadStackSettings } from '../stack/settings';
+import { up } from '../stack/stack';
+
+/**
+ * Starts the local stack when it is not running (idempotent and fast when it is) and exports its
+ * endpoints, so every suite talks to a real Kafka, registry and Postgres. When the environment already
+ * names a stack (KAFKA_BROKERS and friends, e.g. one provided by docker compose or testcontainers),
+ * that one is used and nothing is started.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env['KAFKA_BROKERS'] && process.env['SCHEMA_REGISTRY_URL'] && process.env['DATABASE_URL']) return;
+  const endpoints = await up(loadStackSettings(), () => undefined);
+  process.env['KAFKA_BROKERS'] = endpoints.kafkaBrokers;
+  process.env['SCHEMA_REGISTRY_URL'] = endpoints.registryUrl;
+  process.env['DATABASE_URL'] = endpoints.databaseUrl;
+}
