@@ -1,0 +1,108 @@
+import { mailchimpEventRef } from '../event-id';
+import { formValue, type FormFields } from '../form';
+import { quote } from '../guards';
+import type { ConsentStatus } from '../inbound-fact';
+import { parseMailchimpFiredAt } from '../normalize/time';
+import { assertNever } from '../result';
+import { identifyFact, preferenceChangeFact, type FactEnvelope } from './facts';
+import { requiredString } from './fields';
+import { resolveIdentifiers } from './identifiers';
+import { factResult, ignored, rejection, type MapperContext, type MapResult } from './map-result';
+
+type ConsentType = 'subscribe' | 'unsubscribe' | 'cleaned';
+type MappedType = ConsentType | 'profile';
+const MAPPED_TYPES: readonly MappedType[] = ['subscribe', 'unsubscribe', 'cleaned', 'profile'];
+/** Documented types that say nothing about consent or identity we can key (address changes, campaigns). */
+export const MAILCHIMP_IGNORED_TYPES: readonly string[] = ['upemail', 'campaign'];
+
+const MERGE_FIELD = /^data\[merges\]\[([^\]]+)\]$/;
+
+/**
+ * Maps a Mailchimp audience webhook (form fields with PHP-style keys such as `data[email]`) to at most
+ * one fact. Mailchimp sends no event id; see `mailchimpEventRef` for how retries still collapse.
+ */
+export const mapMailchimpWebhook = (fields: FormFields, ctx: MapperContext): readonly MapResult[] => {
+  const type = requiredString(formValue(fields, 'type'), 'type', 32);
+  if (!type.ok) return [rejection(type.code, type.reason, fields)];
+  const mapped = MAPPED_TYPES.find((t) => t === type.value);
+  if (mapped === undefined) {
+    return MAILCHIMP_IGNORED_TYPES.includes(type.value)
+      ? [ignored(`Mailchimp "${type.value}" carries no consent change`, fields)]
+      : [rejection('UNKNOWN_EVENT_TYPE', `type ${quote(type.value)} is not a known Mailchimp webhook type`, fields)];
+  }
+  const envelope = buildEnvelope(mapped, fields, ctx);
+  if (!envelope.ok) return [rejection(envelope.code, envelope.reason, fields)];
+  return [factResult(toFact(mapped, envelope.value, fields))];
+};
+
+type EnvelopeResult =
+  | { readonly ok: true; readonly value: FactEnvelope }
+  | { readonly ok: false; readonly code: Parameters<typeof rejection>[0]; readonly reason: string };
+
+const buildEnvelope = (type: MappedType, fields: FormFields, ctx: MapperContext): EnvelopeResult => {
+  const firedAtText = requiredString(formValue(fields, 'fired_at'), 'fired_at', 32);
+  if (!firedAtText.ok) return firedAtText;
+  const occurredAt = parseMailchimpFiredAt(firedAtText.value);
+  if (!occurredAt.ok) return occurredAt;
+  const listId = requiredString(formValue(fields, 'data[list_id]'), 'data[list_id]', 64);
+  if (!listId.ok) return listId;
+  const rawEmail = formValue(fields, 'data[email]');
+  if (rawEmail === undefined) return { ok: false, code: 'MISSING_FIELD', reason: 'data[email] is required' };
+  const identifiers = resolveIdentifiers({ email: { value: rawEmail, path: 'data[email]' } }, ctx.defaultRegion);
+  if (!identifiers.ok) return identifiers;
+  return {
+    ok: true,
+    value: {
+      system: 'mailchimp',
+      providerEventRef: mailchimpEventRef(type, firedAtText.value, identifiers.value.email ?? '', listId.value),
+      occurredAt: occurredAt.value,
+      receivedAt: ctx.receivedAt,
+      identifiers: identifiers.value,
+    },
+  };
+};
+
+const toFact = (type: MappedType, envelope: FactEnvelope, fields: FormFields) => {
+  switch (type) {
+    case 'subscribe':
+    case 'unsubscribe':
+    case 'cleaned': {
+      const [status, sourceOfChange] = consentChange(type);
+      return preferenceChangeFact(envelope, 'email', status, sourceOfChange);
+    }
+    case 'profile':
+      return identifyFact(envelope, JSON.stringify(profileTraits(fields)));
+    default:
+      return assertNever(type);
+  }
+};
+
+const consentChange = (type: ConsentType): readonly [ConsentStatus, string] => {
+  switch (type) {
+    case 'subscribe':
+      return ['subscribed', 'Mailchimp Subscribe'];
+    case 'unsubscribe':
+      return ['unsubscribed', 'Mailchimp Unsubscribe'];
+    case 'cleaned':
+      // Cleaned = hard bounce or abuse complaint: the address must not be mailed again.
+      return ['unsubscribed', 'Mailchimp Cleaned'];
+    default:
+      return assertNever(type);
+  }
+};
+
+/** Profile traits: Mailchimp's member id, audience and merge fields (FNAME, LNAME, …). */
+const profileTraits = (fields: FormFields): Record<string, unknown> => {
+  const merges: Record<string, string> = {};
+  for (const key of Object.keys(fields)) {
+    const tag = MERGE_FIELD.exec(key)?.[1];
+    const value = formValue(fields, key);
+    if (tag !== undefined && value !== undefined) merges[tag] = value;
+  }
+  return {
+    mailchimp_id: formValue(fields, 'data[id]') ?? null,
+    mailchimp_list_id: formValue(fields, 'data[list_id]') ?? null,
+    email_type: formValue(fields, 'data[email_type]') ?? null,
+    merges,
+  };
+};

@@ -1,0 +1,4 @@
+export * from './verification';
+export * from './sendgrid';
+export * from './twilio';
+export * from './optstream-api';

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Reusable field parsers for environment variables (which are always strings). */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  /** A comma-separated list, trimmed, empty items dropped. */
+  list: () =>
+    z
+      .string()
+      .min(1)
+      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0)),
+  url: () => z.string().url(),
+};
+
+/**
+ * Secrets may come from the variable itself or from a file named by `<NAME>_FILE` (Kubernetes secret
+ * volumes); the file wins so that secrets never have to sit in the environment.
+ */
+export function withSecretFiles(source: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...source };
+  for (const name of names) {
+    const file = source[`${name}_FILE`];
+    if (file) out[name] = readFileSync(file, 'utf8').trim();
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { AvroCodec } from './codec';
+import { deadLetterFromMessage } from './dead-letter';
+import { errorMessage, isRetriable } from './errors';
+import { EventPublisher } from './publisher';
+import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+
+export interface ConsumedEvent<T> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: T;
+  readonly headers: IHeaders;
+  readonly timestamp: string;
+}
+
+export type EventHandler = (event: ConsumedEvent<unknown>) => Promise<void>;
+/** Receives a partition's decoded batch at once; poison messages were already dead-lettered. */
+export type BatchHandler = (events: readonly ConsumedEvent<unknown>[]) => Promise<void>;
+
+export type Handling = { readonly each: EventHandler } | { readonly batch: BatchHandler };
+
+export interface EventConsumerOptions {
+  readonly service: string;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly deadLetterTopic: string;
+  readonly fromBeginning?: boolean;
+  readonly retry?: RetryPolicy;
+  readonly partitionsConsumedConcurrently?: number;
+  /** Called with every message that went to the dead-letter topic (metrics, logs). */
+  readonly onDeadLetter?: (topic: string, error: unknown) => void;
+}
+
+/**
+ * A consumer group member that decodes Avro, hands each event to its handler, retries retriable
+ * failures with backoff, and moves poison messages (undecodable, or failing for good) to the
+ * dead-letter topic with their original bytes before resolving their offset. Offsets are committed only
+ * after a message was handled or dead-lettered, so a crash re-delivers rather than loses.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private stopping = false;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly codec: AvroCodec,
+    private readonly deadLetters: EventPublisher,
+    private readonly options: EventConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      // Only bounds idle polling and shutdown; a fetch returns as soon as data arrives.
+      maxWaitTimeInMs: 500,
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(handling: Handling): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) =>
+        'each' in handling ? this.handleEach(payload, handling.each) : this.handleWhole(payload, handling.batch),
+    });
+    this.running = true;
+  }
+
+  private async handleEach(payload: EachBatchPayload, handler: EventHandler): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    for (const message of batch.messages) {
+      // On shutdown or rebalance, stop between messages: what is resolved gets committed, the rest re-delivered.
+      if (!isRunning() || isStale() || this.stopping) break;
+      await this.handleMessage(batch.topic, batch.partition, message, handler);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * Batch mode: decode everything (dead-lettering what cannot be decoded), hand the rest over in one call
+   * with retries; if the batch fails for good, fall back to one event at a time so only the poison event
+   * is dead-lettered and its neighbours still go through.
+   */
+  private async handleWhole(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
+    const decoded: { event: ConsumedEvent<unknown>; message: KafkaMessage }[] = [];
+    for (const message of batch.messages) {
+      const outcome = await withRetry(() => this.decode(batch.topic, batch.partition, message), this.options.retry ?? DEFAULT_RETRY, {
+        shouldStop: () => this.stopping,
+      });
+      if (outcome.ok) decoded.push({ event: outcome.value, message });
+      else await this.giveUp(batch.topic, batch.partition, message, outcome);
+    }
+    if (decoded.length > 0) {
+      const whole = await withRetry(() => handler(decoded.map((d) => d.event)), this.options.retry ?? DEFAULT_RETRY, {
+        shouldStop: () => this.stopping,
+      });
+      if (!whole.ok) {
+        if (this.stopping && isRetriable(whole.error)) throw whole.error;
+        for (const { message } of decoded) {
+          await this.handleMessage(batch.topic, batch.partition, message, (event) => handler([event]));
+          await heartbeat();
+        }
+      }
+    }
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) resolveOffset(last.offset);
+    await heartbeat();
+    await commitOffsetsIfNecessary();
+  }
+
+  private async decode(topic: string, partition: number, message: KafkaMessage): Promise<ConsumedEvent<unknown>> {
+    return {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key,
+      value: await this.codec.decode<unknown>(message.value),
+      headers: message.headers ?? {},
+      timestamp: message.timestamp,
+    };
+  }
+
+  private async handleMessage(topic: string, partition: number, message: KafkaMessage, handler: EventHandler): Promise<void> {
+    const outcome = await withRetry(
+      async () => handler(await this.decode(topic, partition, message)),
+      this.options.retry ?? DEFAULT_RETRY,
+      { shouldStop: () => this.stopping },
+    );
+    if (!outcome.ok) await this.giveUp(topic, partition, message, outcome);
+  }
+
+  private async giveUp(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    outcome: { error: unknown; attempts: number; firstFailedAt: number; lastFailedAt: number },
+  ): Promise<void> {
+    // A retriable failure interrupted by shutdown is not poison: leave it for the next owner.
+    if (this.stopping && isRetriable(outcome.error)) throw outcome.error;
+    const record = deadLetterFromMessage(this.options.service, { topic, partition, message, ...outcome });
+    try {
+      await this.deadLetters.publish(this.options.deadLetterTopic, [
+        { key: message.key, value: record, eventId: `${topic}/${partition}/${message.offset}` },
+      ]);
+    } catch (error) {
+      // If even the dead-letter topic is unreachable, fail the batch: the message is re-delivered, not lost.
+      throw new Error(`dead-lettering ${topic}/${partition}@${message.offset} failed: ${errorMessage(error)}`, { cause: error });
+    }
+    this.options.onDeadLetter?.(topic, outcome.error);
+  }
+
+  /** Finish the message in hand, commit what was handled, leave the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+    this.running = false;
+  }
+}

@@ -1,0 +1,12 @@
+export * from './pii-crypto-error';
+export * from './identifier-kind';
+export * from './random';
+export { generateDataKey, KEY_BYTES } from './data-key';
+export * from './associated-data';
+export * from './seal';
+export * from './master-key-provider';
+export * from './local-master-key-provider';
+export * from './keyed-hash';
+export * from './mask-email';
+export * from './mask-phone';
+export * from './mask-pii';

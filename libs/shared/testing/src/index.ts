@@ -1,0 +1,4 @@
+export * from './wait-for';
+export * from './test-stack';
+export * from './read-topic';
+export * from './fixtures';
