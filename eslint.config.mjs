@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
-import { depConstraints } from './eslint.boundaries.mjs';
+import { depConstraints, testDepConstraints } from './eslint.boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.stack/**', '.nx/**', 'coverage/**', 'tmp/**'] },
@@ -26,6 +26,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: false,
+          depConstraints: testDepConstraints,
+        },
+      ],
+    },
+  },
+  {
     // Domain rules stay pure: no framework, no I/O, no clock, no randomness, no environment.
     files: ['libs/*/domain/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
@@ -41,6 +55,15 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'domain rules take time as input' },
       ],
     },
+  },
+  {
+    // Jest configs and the preset are CommonJS files run by Node.
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['tools/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', 'apps/*/src/main.ts', 'apps/cli/**/*.ts'],

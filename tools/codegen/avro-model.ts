@@ -45,7 +45,8 @@ export function resolveName(name: string, enclosingNamespace: string): string {
 
 export function declarationOf(node: JsonObject, enclosingNamespace: string): NamedDeclaration {
   const { type, name, namespace } = node;
-  if (!isNamedKind(type) || typeof name !== 'string') throw new Error(`not a named type: ${JSON.stringify(node)}`);
+  if (!isNamedKind(type) || typeof name !== 'string')
+    throw new Error(`not a named type: ${JSON.stringify(node)}`);
   const fullName = resolveName(name, typeof namespace === 'string' ? namespace : enclosingNamespace);
   const dot = fullName.lastIndexOf('.');
   return {
@@ -92,6 +93,10 @@ export function fieldsOf(node: JsonObject): readonly FieldNode[] {
     if (!isObject(field) || typeof field.name !== 'string' || field.type === undefined) {
       throw new Error(`malformed field in ${String(node.name)}: ${JSON.stringify(field)}`);
     }
-    return { name: field.name, type: field.type, ...(typeof field.doc === 'string' ? { doc: field.doc } : {}) };
+    return {
+      name: field.name,
+      type: field.type,
+      ...(typeof field.doc === 'string' ? { doc: field.doc } : {}),
+    };
   });
 }

@@ -16,7 +16,10 @@ function readSchemas(): { base: string; schema: Json }[] {
   return readdirSync(SCHEMAS_DIR)
     .filter((f) => f.endsWith('.avsc'))
     .sort()
-    .map((f) => ({ base: f.slice(0, -'.avsc'.length), schema: JSON.parse(readFileSync(join(SCHEMAS_DIR, f), 'utf8')) as Json }));
+    .map((f) => ({
+      base: f.slice(0, -'.avsc'.length),
+      schema: JSON.parse(readFileSync(join(SCHEMAS_DIR, f), 'utf8')) as Json,
+    }));
 }
 
 async function format(file: string, code: string): Promise<string> {
@@ -48,10 +51,16 @@ async function main(check: boolean): Promise<number> {
       console.log('codegen: generated code is up to date');
       return 0;
     }
-    console.error(`codegen: stale generated code; run \`npm run codegen\`:\n${stale.map((s) => `  ${s}`).join('\n')}`);
+    console.error(
+      `codegen: stale generated code; run \`npm run codegen\`:\n${stale.map((s) => `  ${s}`).join('\n')}`,
+    );
     return 1;
   }
-  console.log(stale.length === 0 ? 'codegen: nothing changed' : `codegen: wrote\n${stale.map((s) => `  ${s}`).join('\n')}`);
+  console.log(
+    stale.length === 0
+      ? 'codegen: nothing changed'
+      : `codegen: wrote\n${stale.map((s) => `  ${s}`).join('\n')}`,
+  );
   return 0;
 }
 

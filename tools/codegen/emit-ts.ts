@@ -44,7 +44,8 @@ export function tsType(node: Json, namespace: string, ctx: EmitContext): string 
 function unionType(branches: readonly Json[], namespace: string, ctx: EmitContext): string {
   const nonNull = branches.filter((b) => b !== 'null');
   // avsc 'auto' wraps unions with two branches of the same kind ({ string: ... }); keep that out until needed.
-  if (nonNull.length > 1) throw new Error(`unions other than ["null", X] are not supported: ${JSON.stringify(branches)}`);
+  if (nonNull.length > 1)
+    throw new Error(`unions other than ["null", X] are not supported: ${JSON.stringify(branches)}`);
   const types = branches.map((b) => tsType(b, namespace, ctx));
   // Avro puts the default's branch first; TS readers expect `X | null`.
   return [...types.filter((t) => t !== 'null'), ...types.filter((t) => t === 'null')].join(' | ');
@@ -80,14 +81,17 @@ export function constantCase(name: string): string {
 export function emitDeclaration(declaration: NamedDeclaration, ctx: EmitContext): string {
   const { node, name, namespace } = declaration;
   const doc = typeof node.doc === 'string' ? [node.doc] : [];
-  const evolution = typeof node.default === 'string' ? [`Readers map unknown symbols to '${node.default}'.`] : [];
+  const evolution =
+    typeof node.default === 'string' ? [`Readers map unknown symbols to '${node.default}'.`] : [];
   const header = jsDoc([...doc, `Avro ${declaration.kind} \`${declaration.fullName}\`.`, ...evolution]);
   switch (declaration.kind) {
     case 'record': {
       const fields = fieldsOf(node).map((field) => {
         const notes = [
           ...(field.doc === undefined ? [] : [field.doc]),
-          ...(isTimestampMillis(field.type) ? ['Epoch milliseconds (Avro timestamp-millis, decoded as a number).'] : []),
+          ...(isTimestampMillis(field.type)
+            ? ['Epoch milliseconds (Avro timestamp-millis, decoded as a number).']
+            : []),
         ];
         return `${jsDoc(notes, '  ')}  readonly ${field.name}: ${tsType(field.type, namespace, ctx)};`;
       });

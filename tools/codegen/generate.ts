@@ -29,7 +29,10 @@ export function generate(files: readonly SchemaFile[]): ReadonlyMap<string, stri
     const own: NamedDeclaration[] = [];
     for (const declaration of all) {
       if (declaration.namespace === COMMON_NAMESPACE) {
-        shared.set(declaration.fullName, [...(shared.get(declaration.fullName) ?? []), { file: file.base, declaration }]);
+        shared.set(declaration.fullName, [
+          ...(shared.get(declaration.fullName) ?? []),
+          { file: file.base, declaration },
+        ]);
         continue;
       }
       const previous = owner.get(declaration.fullName);
@@ -43,8 +46,10 @@ export function generate(files: readonly SchemaFile[]): ReadonlyMap<string, stri
       own.push(declaration);
     }
     const [root] = all;
-    if (root === undefined || root.kind !== 'record') throw new Error(`${file.base}: the top-level type must be a record`);
-    if (root.namespace === COMMON_NAMESPACE) throw new Error(`${file.base}: the top-level record cannot be a shared type`);
+    if (root === undefined || root.kind !== 'record')
+      throw new Error(`${file.base}: the top-level type must be a record`);
+    if (root.namespace === COMMON_NAMESPACE)
+      throw new Error(`${file.base}: the top-level record cannot be a shared type`);
     return { file, root, own };
   });
 

@@ -73,7 +73,8 @@ export function mergeDocs(declarations: readonly SourcedDeclaration[]): JsonObje
   const nodes = declarations.map((d) => d.declaration.node);
   const [first] = nodes;
   if (first === undefined) throw new Error('mergeDocs needs at least one declaration');
-  const firstDoc = (docs: readonly (Json | undefined)[]): Json | undefined => docs.find((d) => typeof d === 'string');
+  const firstDoc = (docs: readonly (Json | undefined)[]): Json | undefined =>
+    docs.find((d) => typeof d === 'string');
   const doc = firstDoc(nodes.map((n) => n.doc));
   const merged: Record<string, Json> = { ...first, ...(doc === undefined ? {} : { doc }) };
   if (Array.isArray(first.fields)) {

@@ -8,7 +8,8 @@ import { up } from '../stack/stack';
  * that one is used and nothing is started.
  */
 export default async function globalSetup(): Promise<void> {
-  if (process.env['KAFKA_BROKERS'] && process.env['SCHEMA_REGISTRY_URL'] && process.env['DATABASE_URL']) return;
+  if (process.env['KAFKA_BROKERS'] && process.env['SCHEMA_REGISTRY_URL'] && process.env['DATABASE_URL'])
+    return;
   const endpoints = await up(loadStackSettings(), () => undefined);
   process.env['KAFKA_BROKERS'] = endpoints.kafkaBrokers;
   process.env['SCHEMA_REGISTRY_URL'] = endpoints.registryUrl;

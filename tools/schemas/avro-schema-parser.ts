@@ -20,11 +20,16 @@ export function avroSchemaParser(): SchemaParser {
         Type.forSchema(data as Parameters<typeof Type.forSchema>[0]);
         return [];
       } catch (error) {
-        return [{ message: `invalid Avro schema: ${error instanceof Error ? error.message : String(error)}`, path }];
+        return [
+          { message: `invalid Avro schema: ${error instanceof Error ? error.message : String(error)}`, path },
+        ];
       }
     },
     parse: ({ data }): AsyncAPISchema => {
-      const schema = (typeof data === 'object' && data !== null ? data : {}) as { name?: unknown; doc?: unknown };
+      const schema = (typeof data === 'object' && data !== null ? data : {}) as {
+        name?: unknown;
+        doc?: unknown;
+      };
       return {
         type: 'object',
         ...(typeof schema.name === 'string' ? { title: schema.name } : {}),

@@ -18,7 +18,8 @@ function git(args: readonly string[]): string | undefined {
   }
 }
 
-const refExists = (ref: string): boolean => git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]) !== undefined;
+const refExists = (ref: string): boolean =>
+  git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]) !== undefined;
 
 function baseRefs(): string[] {
   const base = process.env['SCHEMA_BASE_REF'] || 'HEAD';
@@ -28,7 +29,9 @@ function baseRefs(): string[] {
 
 function main(): number {
   const refs = baseRefs();
-  const files = readdirSync(join(ROOT, 'schemas')).filter((f) => f.endsWith('.avsc')).sort();
+  const files = readdirSync(join(ROOT, 'schemas'))
+    .filter((f) => f.endsWith('.avsc'))
+    .sort();
   let failures = 0;
   for (const ref of refs) {
     for (const file of files) {
@@ -46,14 +49,18 @@ function main(): number {
         console.log(`${label} INCOMPATIBLE: ${result.reason}`);
       }
     }
-    const committed = (git(['ls-tree', '--name-only', `${ref}:schemas`]) ?? '').split('\n').filter((f) => f.endsWith('.avsc'));
+    const committed = (git(['ls-tree', '--name-only', `${ref}:schemas`]) ?? '')
+      .split('\n')
+      .filter((f) => f.endsWith('.avsc'));
     for (const removed of committed.filter((f) => !files.includes(f))) {
       // Not a reader/writer question, but data on the topic may still need it: make it visible.
       console.warn(`${`${removed} vs ${ref}`.padEnd(52)} REMOVED (not checked; old data may still use it)`);
     }
   }
   if (failures > 0) {
-    console.error(`schemas:check: ${failures} incompatible change(s); add defaults or publish a new .vN schema and topic`);
+    console.error(
+      `schemas:check: ${failures} incompatible change(s); add defaults or publish a new .vN schema and topic`,
+    );
     return 1;
   }
   return 0;

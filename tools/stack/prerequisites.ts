@@ -20,16 +20,25 @@ export function javaCommand(): string {
 export function requireJava(): void {
   const major = javaMajorVersion();
   if (major === undefined) {
-    throw new StackError('java', `Java 17+ is needed to run Kafka and the schema registry, and none was found on PATH; install a JDK 17+ (${DOCKER_ALTERNATIVE})`);
+    throw new StackError(
+      'java',
+      `Java 17+ is needed to run Kafka and the schema registry, and none was found on PATH; install a JDK 17+ (${DOCKER_ALTERNATIVE})`,
+    );
   }
   if (major < 17) {
-    throw new StackError('java', `Java ${major} found, Kafka and the schema registry need Java 17+; install a JDK 17+ (${DOCKER_ALTERNATIVE})`);
+    throw new StackError(
+      'java',
+      `Java ${major} found, Kafka and the schema registry need Java 17+; install a JDK 17+ (${DOCKER_ALTERNATIVE})`,
+    );
   }
 }
 
 export function requireMaven(): void {
   const result = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
-    throw new StackError('maven', `Maven (mvn) is needed once to fetch the Kafka jars from Maven Central and was not found on PATH; install Maven 3.6+ (${DOCKER_ALTERNATIVE})`);
+    throw new StackError(
+      'maven',
+      `Maven (mvn) is needed once to fetch the Kafka jars from Maven Central and was not found on PATH; install Maven 3.6+ (${DOCKER_ALTERNATIVE})`,
+    );
   }
 }

@@ -30,7 +30,10 @@ export async function startRegistry(s: StackSettings, jar: string): Promise<void
   if (registryPid(s) !== undefined) return;
   for (const port of [s.registryPort, s.registryManagementPort]) {
     if (await portInUse(port)) {
-      throw new StackError(REGISTRY, `port ${port} is taken by a process this stack did not start; set OPTSTREAM_REGISTRY_PORT / OPTSTREAM_REGISTRY_MANAGEMENT_PORT`);
+      throw new StackError(
+        REGISTRY,
+        `port ${port} is taken by a process this stack did not start; set OPTSTREAM_REGISTRY_PORT / OPTSTREAM_REGISTRY_MANAGEMENT_PORT`,
+      );
     }
   }
   const db = jdbcUrl(s);
@@ -61,7 +64,9 @@ export async function startRegistry(s: StackSettings, jar: string): Promise<void
 }
 
 export async function registryReady(s: StackSettings): Promise<boolean> {
-  const response = await fetch(`${stackEndpoints(s).registryUrl}/subjects`, { signal: AbortSignal.timeout(2_000) });
+  const response = await fetch(`${stackEndpoints(s).registryUrl}/subjects`, {
+    signal: AbortSignal.timeout(2_000),
+  });
   return response.ok;
 }
 
@@ -82,5 +87,9 @@ export async function awaitRegistry(s: StackSettings): Promise<void> {
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
     body: JSON.stringify({ compatibility: 'BACKWARD' }),
   });
-  if (!response.ok) throw new StackError(REGISTRY, `setting the global BACKWARD rule failed: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new StackError(
+      REGISTRY,
+      `setting the global BACKWARD rule failed: ${response.status} ${await response.text()}`,
+    );
 }

@@ -25,13 +25,23 @@ export async function up(s: StackSettings, log: Log): Promise<StackEndpoints> {
   requireJava();
   const [kafkaLibs, registryJar] = await Promise.all([ensureKafkaJars(s, log), ensureApicurio(s, log)]);
   mkdirSync(s.dataDir, { recursive: true });
-  await Promise.all([startPostgres(s, log), startKafka(s, kafkaLibs)]);
+  await settleAll([startPostgres(s, log), startKafka(s, kafkaLibs)]);
   await awaitPostgres(s);
   await startRegistry(s, registryJar);
-  await Promise.all([awaitKafka(s), awaitRegistry(s)]);
+  await settleAll([awaitKafka(s), awaitRegistry(s)]);
   const endpoints = stackEndpoints(s);
   writeEndpoints(s, endpoints);
   return endpoints;
+}
+
+/**
+ * Like Promise.all, but waits for every start to finish before reporting the first failure, so a failed
+ * component never leaves a sibling starting in the background without its pid file written.
+ */
+async function settleAll(work: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The endpoints as an env file, for services started by hand and for `source`-ing in a shell. */
@@ -39,7 +49,12 @@ function writeEndpoints(s: StackSettings, e: StackEndpoints): void {
   mkdirSync(s.runDir, { recursive: true });
   writeFileSync(
     join(s.runDir, 'endpoints.env'),
-    [`KAFKA_BROKERS=${e.kafkaBrokers}`, `SCHEMA_REGISTRY_URL=${e.registryUrl}`, `DATABASE_URL=${e.databaseUrl}`, ''].join('\n'),
+    [
+      `KAFKA_BROKERS=${e.kafkaBrokers}`,
+      `SCHEMA_REGISTRY_URL=${e.registryUrl}`,
+      `DATABASE_URL=${e.databaseUrl}`,
+      '',
+    ].join('\n'),
   );
 }
 
@@ -63,7 +78,9 @@ export async function status(s: StackSettings): Promise<ComponentStatus[]> {
       name: POSTGRES,
       pid: postgresPid(s),
       ready: pgReady,
-      detail: s.externalDatabaseUrl ? `external server ${new URL(e.databaseUrl).host}` : `127.0.0.1:${s.postgresPort}`,
+      detail: s.externalDatabaseUrl
+        ? `external server ${new URL(e.databaseUrl).host}`
+        : `127.0.0.1:${s.postgresPort}`,
     },
     { name: KAFKA, pid: kafkaPid(s), ready: kReady, detail: e.kafkaBrokers },
     { name: REGISTRY, pid: registryPid(s), ready: rReady, detail: e.registryUrl },
@@ -73,9 +90,13 @@ export async function status(s: StackSettings): Promise<ComponentStatus[]> {
 export async function down(s: StackSettings, log: Log): Promise<void> {
   // Reverse start order: the registry needs Postgres, and Kafka flushes its logs on a clean stop.
   if (await stopProcess(s, REGISTRY, `-Doptstream.stack=${s.root}`)) log(`stopped ${REGISTRY}`);
-  if (await stopProcess(s, KAFKA, join(s.dataDir, 'kafka', 'server.properties'), { graceMs: 60_000 })) log(`stopped ${KAFKA}`);
+  if (await stopProcess(s, KAFKA, join(s.dataDir, 'kafka', 'server.properties'), { graceMs: 60_000 }))
+    log(`stopped ${KAFKA}`);
   // SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to disconnect.
-  if (!s.externalDatabaseUrl && (await stopProcess(s, POSTGRES, join(s.dataDir, 'postgres'), { signal: 'SIGINT' }))) {
+  if (
+    !s.externalDatabaseUrl &&
+    (await stopProcess(s, POSTGRES, join(s.dataDir, 'postgres'), { signal: 'SIGINT' }))
+  ) {
     log(`stopped ${POSTGRES}`);
   }
 }

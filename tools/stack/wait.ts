@@ -1,7 +1,11 @@
 /** Polls `probe` until it returns true or the deadline passes; returns the last error for the report. */
 export async function waitUntil(
   probe: () => Promise<boolean>,
-  { timeoutMs, intervalMs = 250, stillAlive }: { timeoutMs: number; intervalMs?: number; stillAlive?: () => boolean },
+  {
+    timeoutMs,
+    intervalMs = 250,
+    stillAlive,
+  }: { timeoutMs: number; intervalMs?: number; stillAlive?: () => boolean },
 ): Promise<{ ok: true } | { ok: false; lastError: string }> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'timed out';
@@ -12,7 +16,8 @@ export async function waitUntil(
       lastError = error instanceof Error ? error.message : String(error);
     }
     if (stillAlive && !stillAlive()) return { ok: false, lastError: `process exited (${lastError})` };
-    if (Date.now() >= deadline) return { ok: false, lastError: `not ready after ${timeoutMs} ms: ${lastError}` };
+    if (Date.now() >= deadline)
+      return { ok: false, lastError: `not ready after ${timeoutMs} ms: ${lastError}` };
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

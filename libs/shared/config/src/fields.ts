@@ -15,7 +15,12 @@ export const env = {
     z
       .string()
       .min(1)
-      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0)),
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      ),
   url: () => z.string().url(),
 };
 

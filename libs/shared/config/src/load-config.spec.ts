@@ -16,7 +16,11 @@ describe('loadConfig', () => {
   });
 
   it('names every bad or missing variable at once', () => {
-    const schema = z.object({ PORT: env.port(8080), KAFKA_BROKERS: env.list(), SCHEMA_REGISTRY_URL: env.url() });
+    const schema = z.object({
+      PORT: env.port(8080),
+      KAFKA_BROKERS: env.list(),
+      SCHEMA_REGISTRY_URL: env.url(),
+    });
     let thrown: unknown;
     try {
       loadConfig('svc', schema, { PORT: 'eighty', SCHEMA_REGISTRY_URL: 'not a url' });
@@ -46,6 +50,8 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'optstream-config-'));
     const file = join(dir, 'password');
     writeFileSync(file, 's3cret\n');
-    expect(withSecretFiles({ KAFKA_SASL_PASSWORD_FILE: file }, ['KAFKA_SASL_PASSWORD'])['KAFKA_SASL_PASSWORD']).toBe('s3cret');
+    expect(
+      withSecretFiles({ KAFKA_SASL_PASSWORD_FILE: file }, ['KAFKA_SASL_PASSWORD'])['KAFKA_SASL_PASSWORD'],
+    ).toBe('s3cret');
   });
 });

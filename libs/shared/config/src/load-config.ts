@@ -5,7 +5,11 @@ import { ConfigError } from './config-error';
  * Parses the environment against a zod schema and fails fast with every problem at once, naming the
  * variable and what was wrong with it. Takes the environment as an argument: no config is read at import.
  */
-export function loadConfig<S extends z.ZodTypeAny>(service: string, schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+export function loadConfig<S extends z.ZodTypeAny>(
+  service: string,
+  schema: S,
+  env: NodeJS.ProcessEnv,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data as z.infer<S>;
   const problems = result.error.issues.map((issue) => {

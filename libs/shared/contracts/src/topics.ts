@@ -36,7 +36,8 @@ export const TOPICS = {
     configs: { 'cleanup.policy': 'delete', 'retention.ms': SEVEN_DAYS_MS },
     producers: ['ingestion-gateway', 'cli (backfill)'],
     consumers: ['identity-resolver'],
-    description: 'Normalized inbound facts from every channel: preference changes, identifies, push permission changes.',
+    description:
+      'Normalized inbound facts from every channel: preference changes, identifies, push permission changes.',
   },
   identity: {
     name: 'identity.v1',
@@ -56,7 +57,8 @@ export const TOPICS = {
     configs: { 'cleanup.policy': 'delete', 'retention.ms': FOREVER },
     producers: ['identity-resolver'],
     consumers: ['preference-projector', 'cli (audit, history)'],
-    description: 'THE event log of consent changes, kept forever, no personal data but the pseudonymous externalId.',
+    description:
+      'THE event log of consent changes, kept forever, no personal data but the pseudonymous externalId.',
   },
   contactPreferencesState: {
     name: 'contact-preferences.state.v1',
@@ -66,12 +68,17 @@ export const TOPICS = {
     configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' },
     producers: ['preference-projector'],
     consumers: ['connector-email', 'connector-sms', 'connector-push'],
-    description: "Each contact's full current consent after every effective change; the table other services subscribe to.",
+    description:
+      "Each contact's full current consent after every effective change; the table other services subscribe to.",
   },
   ingestionDeadLetter: deadLetter('ingestion.dead-letter.v1', ['ingestion-gateway']),
   identityDeadLetter: deadLetter('identity.dead-letter.v1', ['identity-resolver']),
   preferencesDeadLetter: deadLetter('preferences.dead-letter.v1', ['preference-projector']),
-  connectorsDeadLetter: deadLetter('connectors.dead-letter.v1', ['connector-email', 'connector-sms', 'connector-push']),
+  connectorsDeadLetter: deadLetter('connectors.dead-letter.v1', [
+    'connector-email',
+    'connector-sms',
+    'connector-push',
+  ]),
 } as const satisfies Record<string, TopicDeclaration>;
 
 function deadLetter(name: string, producers: readonly string[]): TopicDeclaration {

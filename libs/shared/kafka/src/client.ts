@@ -23,7 +23,10 @@ export function createKafkaClient(config: OurKafkaConfig, clientId: string): Kaf
 
 function saslOptions(config: OurKafkaConfig): SASLOptions | undefined {
   if (!config.KAFKA_SASL_MECHANISM) return undefined;
-  const credentials = { username: config.KAFKA_SASL_USERNAME ?? '', password: config.KAFKA_SASL_PASSWORD ?? '' };
+  const credentials = {
+    username: config.KAFKA_SASL_USERNAME ?? '',
+    password: config.KAFKA_SASL_PASSWORD ?? '',
+  };
   switch (config.KAFKA_SASL_MECHANISM) {
     case 'plain':
       return { mechanism: 'plain', ...credentials };

@@ -35,14 +35,19 @@ export class AvroCodec {
 
   async encode(topic: string, value: unknown): Promise<Buffer> {
     const id = this.ids.get(topic);
-    if (id === undefined) throw new Error(`no schema registered for topic ${topic}; call register() at start-up`);
+    if (id === undefined)
+      throw new Error(`no schema registered for topic ${topic}; call register() at start-up`);
     return this.registry.encode(id, value);
   }
 
   /** Throws a non-retriable DECODE_FAILED for bytes that are not a readable Confluent-framed Avro record. */
   async decode<T>(buffer: Buffer | null): Promise<T> {
     if (buffer === null || buffer.length < 5 || buffer[0] !== 0) {
-      throw new ProcessingError('DECODE_FAILED', 'not a Confluent-framed Avro message (missing magic byte 0)', false);
+      throw new ProcessingError(
+        'DECODE_FAILED',
+        'not a Confluent-framed Avro message (missing magic byte 0)',
+        false,
+      );
     }
     try {
       return (await this.registry.decode(buffer)) as T;

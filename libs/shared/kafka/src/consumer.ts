@@ -66,13 +66,18 @@ export class EventConsumer {
 
   async start(handling: Handling): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.subscribe({
+      topics: [...this.options.topics],
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) =>
-        'each' in handling ? this.handleEach(payload, handling.each) : this.handleWhole(payload, handling.batch),
+        'each' in handling
+          ? this.handleEach(payload, handling.each)
+          : this.handleWhole(payload, handling.batch),
     });
     this.running = true;
   }
@@ -98,16 +103,24 @@ export class EventConsumer {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
     const decoded: { event: ConsumedEvent<unknown>; message: KafkaMessage }[] = [];
     for (const message of batch.messages) {
-      const outcome = await withRetry(() => this.decode(batch.topic, batch.partition, message), this.options.retry ?? DEFAULT_RETRY, {
-        shouldStop: () => this.stopping,
-      });
+      const outcome = await withRetry(
+        () => this.decode(batch.topic, batch.partition, message),
+        this.options.retry ?? DEFAULT_RETRY,
+        {
+          shouldStop: () => this.stopping,
+        },
+      );
       if (outcome.ok) decoded.push({ event: outcome.value, message });
       else await this.giveUp(batch.topic, batch.partition, message, outcome);
     }
     if (decoded.length > 0) {
-      const whole = await withRetry(() => handler(decoded.map((d) => d.event)), this.options.retry ?? DEFAULT_RETRY, {
-        shouldStop: () => this.stopping,
-      });
+      const whole = await withRetry(
+        () => handler(decoded.map((d) => d.event)),
+        this.options.retry ?? DEFAULT_RETRY,
+        {
+          shouldStop: () => this.stopping,
+        },
+      );
       if (!whole.ok) {
         if (this.stopping && isRetriable(whole.error)) throw whole.error;
         for (const { message } of decoded) {
@@ -122,7 +135,11 @@ export class EventConsumer {
     await commitOffsetsIfNecessary();
   }
 
-  private async decode(topic: string, partition: number, message: KafkaMessage): Promise<ConsumedEvent<unknown>> {
+  private async decode(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): Promise<ConsumedEvent<unknown>> {
     return {
       topic,
       partition,
@@ -134,7 +151,12 @@ export class EventConsumer {
     };
   }
 
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, handler: EventHandler): Promise<void> {
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    handler: EventHandler,
+  ): Promise<void> {
     const outcome = await withRetry(
       async () => handler(await this.decode(topic, partition, message)),
       this.options.retry ?? DEFAULT_RETRY,
@@ -158,7 +180,10 @@ export class EventConsumer {
       ]);
     } catch (error) {
       // If even the dead-letter topic is unreachable, fail the batch: the message is re-delivered, not lost.
-      throw new Error(`dead-lettering ${topic}/${partition}@${message.offset} failed: ${errorMessage(error)}`, { cause: error });
+      throw new Error(
+        `dead-lettering ${topic}/${partition}@${message.offset} failed: ${errorMessage(error)}`,
+        { cause: error },
+      );
     }
     this.options.onDeadLetter?.(topic, outcome.error);
   }

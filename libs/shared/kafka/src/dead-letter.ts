@@ -16,7 +16,10 @@ function headerList(headers: IHeaders | undefined): DeadLetter['originalHeaders'
   if (!headers) return [];
   return Object.entries(headers).flatMap(([key, value]) => {
     const values = Array.isArray(value) ? value : [value];
-    return values.map((v) => ({ key, value: v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v) }));
+    return values.map((v) => ({
+      key,
+      value: v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v),
+    }));
   });
 }
 
@@ -41,7 +44,14 @@ export function deadLetterFromMessage(service: string, failed: FailedMessage): D
 /** The dead-letter record for input that arrived over HTTP (a bad event inside a provider batch). */
 export function deadLetterFromHttp(
   service: string,
-  input: { body: Buffer; key: string | null; headers: Record<string, string>; code: string; reason: string; at: number },
+  input: {
+    body: Buffer;
+    key: string | null;
+    headers: Record<string, string>;
+    code: string;
+    reason: string;
+    at: number;
+  },
 ): DeadLetter {
   return {
     service,
@@ -50,7 +60,10 @@ export function deadLetterFromHttp(
     originalOffset: null,
     originalKey: input.key === null ? null : Buffer.from(input.key),
     originalValue: input.body,
-    originalHeaders: Object.entries(input.headers).map(([key, value]) => ({ key, value: Buffer.from(value) })),
+    originalHeaders: Object.entries(input.headers).map(([key, value]) => ({
+      key,
+      value: Buffer.from(value),
+    })),
     errorCode: input.code,
     reason: input.reason,
     attempts: 1,

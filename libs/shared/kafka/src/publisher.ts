@@ -78,7 +78,11 @@ export class EventPublisher {
   /** Sends pre-encoded bytes (dead letters carry original payloads; replays resend them as they were). */
   async publishRaw(
     topic: string,
-    messages: readonly { key: Buffer | string | null; value: Buffer | null; headers?: Record<string, string | Buffer> }[],
+    messages: readonly {
+      key: Buffer | string | null;
+      value: Buffer | null;
+      headers?: Record<string, string | Buffer>;
+    }[],
   ): Promise<void> {
     if (messages.length === 0) return;
     await this.producer.send({ topic, acks: -1, messages: [...messages] });

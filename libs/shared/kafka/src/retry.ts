@@ -10,14 +10,24 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 200, maxDelayMs: 5_000 };
 
 /** Exponential backoff with full jitter; `random` is injectable so tests are deterministic. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 export type RetryOutcome<T> =
   | { readonly ok: true; readonly value: T; readonly attempts: number }
-  | { readonly ok: false; readonly error: unknown; readonly attempts: number; readonly firstFailedAt: number; readonly lastFailedAt: number };
+  | {
+      readonly ok: false;
+      readonly error: unknown;
+      readonly attempts: number;
+      readonly firstFailedAt: number;
+      readonly lastFailedAt: number;
+    };
 
 /**
  * Runs `work` until it succeeds, fails with a non-retriable error, or the attempts run out. Never

@@ -20,7 +20,9 @@ describe('poison messages and retries', () => {
   it('moves an undecodable message to the dead-letter topic with its original bytes, and keeps going', async () => {
     const { topic, deadLetterTopic } = await h.topic('marketing-preference-updated.v1');
     const garbage = Buffer.from('{"not":"avro"}');
-    await h.publisher.publishRaw(topic, [{ key: 'poison', value: garbage, headers: { traceparent: 'tp-1' } }]);
+    await h.publisher.publishRaw(topic, [
+      { key: 'poison', value: garbage, headers: { traceparent: 'tp-1' } },
+    ]);
     const good = FIXTURES['marketing-preference-updated.v1'];
     await h.publisher.publish(topic, [{ key: 'good', value: good, eventId: 'e-good' }]);
 
@@ -43,7 +45,10 @@ describe('poison messages and retries', () => {
     expect(letter?.originalTopic).toBe(topic);
     expect(letter?.errorCode).toBe('DECODE_FAILED');
     expect(letter?.service).toBe('poison-test');
-    expect(letter?.originalHeaders.map((x) => [x.key, x.value?.toString()])).toContainEqual(['traceparent', 'tp-1']);
+    expect(letter?.originalHeaders.map((x) => [x.key, x.value?.toString()])).toContainEqual([
+      'traceparent',
+      'tp-1',
+    ]);
   });
 
   it('retries retriable failures and dead-letters the rest after one attempt', async () => {
@@ -119,16 +124,28 @@ describe('poison messages and retries', () => {
     const base = FIXTURES['marketing-preference-updated.v1'];
     const groupId = uniqueName('shutdown');
     const first = Array.from({ length: 5 }, (_, i) => `old-${i}`);
-    await h.publisher.publish(topic, first.map((id) => ({ key: id, value: { ...base, eventId: id }, eventId: id })));
+    await h.publisher.publish(
+      topic,
+      first.map((id) => ({ key: id, value: { ...base, eventId: id }, eventId: id })),
+    );
     const seenFirst: string[] = [];
-    const options = { service: 'shutdown-test', groupId, topics: [topic], deadLetterTopic, retry: FAST_RETRY };
+    const options = {
+      service: 'shutdown-test',
+      groupId,
+      topics: [topic],
+      deadLetterTopic,
+      retry: FAST_RETRY,
+    };
     const one = new EventConsumer(h.kafka, h.codec, h.publisher, options);
     await one.start({ each: async (e) => void seenFirst.push((e.value as { eventId: string }).eventId) });
     await waitFor(() => seenFirst.length === 5, { description: 'first five' });
     await one.stop();
 
     const next = Array.from({ length: 3 }, (_, i) => `new-${i}`);
-    await h.publisher.publish(topic, next.map((id) => ({ key: id, value: { ...base, eventId: id }, eventId: id })));
+    await h.publisher.publish(
+      topic,
+      next.map((id) => ({ key: id, value: { ...base, eventId: id }, eventId: id })),
+    );
     const seenSecond: string[] = [];
     const two = new EventConsumer(h.kafka, h.codec, h.publisher, options);
     h.onCleanup(() => two.stop());

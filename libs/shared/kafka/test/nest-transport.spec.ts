@@ -21,7 +21,10 @@ describe('NestJS transport strategy', () => {
     @Controller()
     class PreferenceHandler {
       @EventPattern(topic)
-      async onPreference(@Payload() value: MarketingPreferenceUpdated, @Ctx() context: KafkaEventContext): Promise<void> {
+      async onPreference(
+        @Payload() value: MarketingPreferenceUpdated,
+        @Ctx() context: KafkaEventContext,
+      ): Promise<void> {
         received.push({ value, offset: context.event.offset });
       }
     }
@@ -41,7 +44,9 @@ describe('NestJS transport strategy', () => {
     await app.listen();
     try {
       const fixture = FIXTURES['marketing-preference-updated.v1'];
-      await h.publisher.publish(topic, [{ key: fixture.externalId, value: fixture, eventId: fixture.eventId }]);
+      await h.publisher.publish(topic, [
+        { key: fixture.externalId, value: fixture, eventId: fixture.eventId },
+      ]);
       await waitFor(() => received.length === 1, { description: 'the handler to run' });
       expect(received[0]?.value).toEqual(fixture);
       expect(received[0]?.offset).toBe('0');
@@ -68,7 +73,11 @@ describe('NestJS transport strategy', () => {
     const base = FIXTURES['marketing-preference-updated.v1'];
     await h.publisher.publish(
       topic,
-      Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: { ...base, eventId: `e${i}` }, eventId: `e${i}` })),
+      Array.from({ length: 20 }, (_, i) => ({
+        key: `k${i}`,
+        value: { ...base, eventId: `e${i}` },
+        eventId: `e${i}`,
+      })),
     );
     const consumer = new EventConsumer(h.kafka, h.codec, h.publisher, {
       service: 'nest-batch-test',
@@ -82,7 +91,9 @@ describe('NestJS transport strategy', () => {
     });
     await app.listen();
     try {
-      await waitFor(() => batches.reduce((a, b) => a + b, 0) === 20, { description: 'all 20 events in batches' });
+      await waitFor(() => batches.reduce((a, b) => a + b, 0) === 20, {
+        description: 'all 20 events in batches',
+      });
       expect(batches.length).toBeLessThan(20);
     } finally {
       await app.close();

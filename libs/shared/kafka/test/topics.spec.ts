@@ -18,9 +18,15 @@ describe('declared topics', () => {
       const metadata = await admin.fetchTopicMetadata({ topics: ALL_TOPICS.map((t) => t.name) });
       for (const declared of ALL_TOPICS) {
         const configs = await describeTopicConfigs(kafka, declared.name, Object.keys(declared.configs));
-        expect({ topic: declared.name, configs }).toEqual({ topic: declared.name, configs: declared.configs });
+        expect({ topic: declared.name, configs }).toEqual({
+          topic: declared.name,
+          configs: declared.configs,
+        });
         const partitions = metadata.topics.find((t) => t.name === declared.name)?.partitions.length;
-        expect({ topic: declared.name, partitions }).toEqual({ topic: declared.name, partitions: declared.partitions });
+        expect({ topic: declared.name, partitions }).toEqual({
+          topic: declared.name,
+          partitions: declared.partitions,
+        });
       }
     } finally {
       await admin.disconnect();

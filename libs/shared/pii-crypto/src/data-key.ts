@@ -16,6 +16,9 @@ export function generateDataKey(random: RandomBytes = secureRandomBytes): Buffer
 
 export function assertKey(key: Buffer, what: string): void {
   if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) {
-    throw new PiiCryptoError('INVALID_KEY', `${what} must be ${KEY_BYTES} bytes, got ${Buffer.isBuffer(key) ? key.length : typeof key}`);
+    throw new PiiCryptoError(
+      'INVALID_KEY',
+      `${what} must be ${KEY_BYTES} bytes, got ${Buffer.isBuffer(key) ? key.length : typeof key}`,
+    );
   }
 }

@@ -27,7 +27,9 @@ describe('keyedHash', () => {
   });
 
   it('differs per key', () => {
-    expect(keyedHash(randomBytes(32), 'email', 'jane@example.com')).not.toBe(keyedHash(key, 'email', 'jane@example.com'));
+    expect(keyedHash(randomBytes(32), 'email', 'jane@example.com')).not.toBe(
+      keyedHash(key, 'email', 'jane@example.com'),
+    );
   });
 
   it('does not normalize: callers must (a differently cased address is a different hash)', () => {

@@ -21,7 +21,10 @@ const MIN_HASH_KEY_BYTES = 32;
  */
 export function keyedHash(hashKey: Buffer, kind: IdentifierKind, normalizedValue: string): string {
   if (hashKey.length < MIN_HASH_KEY_BYTES) {
-    throw new PiiCryptoError('INVALID_KEY', `hash key must be at least ${MIN_HASH_KEY_BYTES} bytes, got ${hashKey.length}`);
+    throw new PiiCryptoError(
+      'INVALID_KEY',
+      `hash key must be at least ${MIN_HASH_KEY_BYTES} bytes, got ${hashKey.length}`,
+    );
   }
   if (normalizedValue.length === 0) throw new PiiCryptoError('INVALID_INPUT', `cannot hash an empty ${kind}`);
   return createHmac('sha256', hashKey).update(`${kind}:${normalizedValue}`, 'utf8').digest('base64url');

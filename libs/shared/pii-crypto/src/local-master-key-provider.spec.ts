@@ -49,11 +49,16 @@ describe('LocalMasterKeyProvider', () => {
     const provider = new LocalMasterKeyProvider({ activeKeyId: 'k1', keys: { k1: OLD } });
     const wrapped = await provider.wrapKey(generateDataKey(), CONTACT);
 
-    expect(await codeOf(() => provider.unwrapKey({ ...wrapped, context: { externalId: 'someone-else' } }))).toBe('DECRYPT_FAILED');
+    expect(
+      await codeOf(() => provider.unwrapKey({ ...wrapped, context: { externalId: 'someone-else' } })),
+    ).toBe('DECRYPT_FAILED');
   });
 
   it('does not unwrap with a different master key under the same id', async () => {
-    const wrapped = await new LocalMasterKeyProvider({ activeKeyId: 'k1', keys: { k1: OLD } }).wrapKey(generateDataKey(), CONTACT);
+    const wrapped = await new LocalMasterKeyProvider({ activeKeyId: 'k1', keys: { k1: OLD } }).wrapKey(
+      generateDataKey(),
+      CONTACT,
+    );
     const impostor = new LocalMasterKeyProvider({ activeKeyId: 'k1', keys: { k1: NEW } });
 
     expect(await codeOf(() => impostor.unwrapKey(wrapped))).toBe('DECRYPT_FAILED');
@@ -89,6 +94,8 @@ describe('LocalMasterKeyProvider', () => {
 
   it('refuses an active key id that is not configured, and key ids that cannot be stored', () => {
     expect(() => new LocalMasterKeyProvider({ activeKeyId: 'k9', keys: { k1: OLD } })).toThrow(/k9/);
-    expect(() => new LocalMasterKeyProvider({ activeKeyId: 'bad id', keys: { 'bad id': OLD } })).toThrow(PiiCryptoError);
+    expect(() => new LocalMasterKeyProvider({ activeKeyId: 'bad id', keys: { 'bad id': OLD } })).toThrow(
+      PiiCryptoError,
+    );
   });
 });

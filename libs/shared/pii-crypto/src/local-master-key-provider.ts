@@ -37,7 +37,10 @@ export class LocalMasterKeyProvider implements MasterKeyProvider {
       keys.set(id, decodeMasterKey(id, base64));
     }
     if (!keys.has(options.activeKeyId)) {
-      throw new PiiCryptoError('INVALID_KEY', `active master key "${options.activeKeyId}" is not among the configured keys (${[...keys.keys()].join(', ') || 'none'})`);
+      throw new PiiCryptoError(
+        'INVALID_KEY',
+        `active master key "${options.activeKeyId}" is not among the configured keys (${[...keys.keys()].join(', ') || 'none'})`,
+      );
     }
     this.keyId = options.activeKeyId;
     this.keys = keys;
@@ -56,14 +59,20 @@ export class LocalMasterKeyProvider implements MasterKeyProvider {
     const { blob, context } = wrapped;
     if (blob.length < 2) throw new PiiCryptoError('MALFORMED', `wrapped key is ${blob.length} bytes`);
     if (blob[0] !== WRAP_FORMAT_1) {
-      throw new PiiCryptoError('UNSUPPORTED_VERSION', `wrapped key has format ${blob[0]}; this provider knows ${WRAP_FORMAT_1}`);
+      throw new PiiCryptoError(
+        'UNSUPPORTED_VERSION',
+        `wrapped key has format ${blob[0]}; this provider knows ${WRAP_FORMAT_1}`,
+      );
     }
     const idEnd = 2 + (blob[1] as number);
     if (blob.length < idEnd) throw new PiiCryptoError('MALFORMED', 'wrapped key is shorter than its key id');
     const keyId = blob.subarray(2, idEnd).toString('ascii');
     const master = this.keys.get(keyId);
     if (!master) {
-      throw new PiiCryptoError('UNKNOWN_MASTER_KEY', `wrapped key names master key "${keyId}", which is not configured (keep retired keys until everything is re-wrapped)`);
+      throw new PiiCryptoError(
+        'UNKNOWN_MASTER_KEY',
+        `wrapped key names master key "${keyId}", which is not configured (keep retired keys until everything is re-wrapped)`,
+      );
     }
     const dataKey = open(master, blob.subarray(idEnd), wrapAssociatedData(keyId, context));
     assertKey(dataKey, 'unwrapped data key');
@@ -73,7 +82,8 @@ export class LocalMasterKeyProvider implements MasterKeyProvider {
   /** Which master key wrapped a blob, without unwrapping it: lets a rotation job find what to re-wrap. */
   static masterKeyIdOf(wrapped: WrappedKey): string | undefined {
     const { blob } = wrapped;
-    if (blob.length < 2 || blob[0] !== WRAP_FORMAT_1 || blob.length < 2 + (blob[1] as number)) return undefined;
+    if (blob.length < 2 || blob[0] !== WRAP_FORMAT_1 || blob.length < 2 + (blob[1] as number))
+      return undefined;
     return blob.subarray(2, 2 + (blob[1] as number)).toString('ascii');
   }
 }

@@ -4,8 +4,12 @@ import { maskPhone } from './mask-phone';
 import { maskPii } from './mask-pii';
 
 const alnum = (min: number, max: number) => fc.stringMatching(new RegExp(`^[a-z0-9]{${min},${max}}$`));
-const domainArb = fc.tuple(alnum(1, 12), fc.stringMatching(/^[a-z]{2,6}$/)).map(([name, tld]) => `${name}.${tld}`);
-const e164Arb = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^[0-9]{7,14}$/)).map(([cc, rest]) => `+${cc}${rest}`);
+const domainArb = fc
+  .tuple(alnum(1, 12), fc.stringMatching(/^[a-z]{2,6}$/))
+  .map(([name, tld]) => `${name}.${tld}`);
+const e164Arb = fc
+  .tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^[0-9]{7,14}$/))
+  .map(([cc, rest]) => `+${cc}${rest}`);
 
 /** The visible TLD is public information about the domain, not about the person; ignore it when searching. */
 const withoutTld = (masked: string) => masked.slice(0, masked.lastIndexOf('.'));
@@ -27,7 +31,8 @@ describe('maskEmail', () => {
 
         expect(masked).not.toContain(email);
         expect(shownLocal.replace(/^.?\*\*\*$/u, '')).toBe('');
-        if (local.length > 1) expect(shownLocal).toBe(`${String.fromCodePoint(local.codePointAt(0) as number)}***`);
+        if (local.length > 1)
+          expect(shownLocal).toBe(`${String.fromCodePoint(local.codePointAt(0) as number)}***`);
       }),
     );
   });
@@ -75,7 +80,9 @@ describe('maskPii', () => {
     expect(maskPii('STOP from +1 (415) 555-4567 for jane.doe@example.com at 2024-03-01 12:00:00')).toBe(
       'STOP from +1******4567 for j***@e***.com at 2024-03-01 12:00:00',
     );
-    expect(maskPii('{"email":"jane@example.com","phone":"+14155554567"}')).toBe('{"email":"j***@e***.com","phone":"+1******4567"}');
+    expect(maskPii('{"email":"jane@example.com","phone":"+14155554567"}')).toBe(
+      '{"email":"j***@e***.com","phone":"+1******4567"}',
+    );
   });
 
   it('leaves UUIDs and short numbers alone', () => {

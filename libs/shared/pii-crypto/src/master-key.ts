@@ -8,7 +8,10 @@ const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
 
 export function assertKeyId(keyId: string): void {
   if (!KEY_ID.test(keyId)) {
-    throw new PiiCryptoError('INVALID_KEY', `master key id "${keyId}" must be 1-64 characters of A-Z a-z 0-9 . _ -`);
+    throw new PiiCryptoError(
+      'INVALID_KEY',
+      `master key id "${keyId}" must be 1-64 characters of A-Z a-z 0-9 . _ -`,
+    );
   }
 }
 

@@ -59,8 +59,12 @@ describe('seal / open', () => {
   it('rejects a value moved to another contact or another identifier kind', () => {
     const sealed = seal(key, EMAIL, ad);
 
-    expect(codeOf(() => open(key, sealed, identifierAssociatedData(OTHER_CONTACT, 'email')))).toBe('DECRYPT_FAILED');
-    expect(codeOf(() => open(key, sealed, identifierAssociatedData(CONTACT, 'phone')))).toBe('DECRYPT_FAILED');
+    expect(codeOf(() => open(key, sealed, identifierAssociatedData(OTHER_CONTACT, 'email')))).toBe(
+      'DECRYPT_FAILED',
+    );
+    expect(codeOf(() => open(key, sealed, identifierAssociatedData(CONTACT, 'phone')))).toBe(
+      'DECRYPT_FAILED',
+    );
   });
 
   it('rejects the wrong data key', () => {

@@ -26,10 +26,14 @@ export function seal(
 ): Buffer {
   assertKey(dataKey, 'data key');
   const iv = random(IV_BYTES);
-  if (iv.length !== IV_BYTES) throw new PiiCryptoError('INVALID_INPUT', `IV source returned ${iv.length} bytes, expected ${IV_BYTES}`);
+  if (iv.length !== IV_BYTES)
+    throw new PiiCryptoError('INVALID_INPUT', `IV source returned ${iv.length} bytes, expected ${IV_BYTES}`);
   const cipher = createCipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(additionalData(VERSION_1, associatedData));
-  const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()]);
+  const body = Buffer.concat([
+    cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext),
+    cipher.final(),
+  ]);
   return Buffer.concat([Buffer.of(VERSION_1), iv, body, cipher.getAuthTag()]);
 }
 
@@ -37,10 +41,17 @@ export function seal(
 export function open(dataKey: Buffer, sealed: Buffer, associatedData: Buffer): Buffer {
   assertKey(dataKey, 'data key');
   if (sealed.length < HEADER_BYTES + TAG_BYTES) {
-    throw new PiiCryptoError('MALFORMED', `sealed value is ${sealed.length} bytes, shorter than the ${HEADER_BYTES + TAG_BYTES}-byte minimum`);
+    throw new PiiCryptoError(
+      'MALFORMED',
+      `sealed value is ${sealed.length} bytes, shorter than the ${HEADER_BYTES + TAG_BYTES}-byte minimum`,
+    );
   }
   const version = sealed[0] as number;
-  if (version !== VERSION_1) throw new PiiCryptoError('UNSUPPORTED_VERSION', `sealed value has format version ${version}; this reader knows ${VERSION_1}`);
+  if (version !== VERSION_1)
+    throw new PiiCryptoError(
+      'UNSUPPORTED_VERSION',
+      `sealed value has format version ${version}; this reader knows ${VERSION_1}`,
+    );
   const iv = sealed.subarray(1, HEADER_BYTES);
   const body = sealed.subarray(HEADER_BYTES, sealed.length - TAG_BYTES);
   const tag = sealed.subarray(sealed.length - TAG_BYTES);
@@ -50,6 +61,10 @@ export function open(dataKey: Buffer, sealed: Buffer, associatedData: Buffer): B
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch (cause) {
-    throw new PiiCryptoError('DECRYPT_FAILED', 'sealed value could not be authenticated (wrong key, tampered bytes or other associated data)', { cause });
+    throw new PiiCryptoError(
+      'DECRYPT_FAILED',
+      'sealed value could not be authenticated (wrong key, tampered bytes or other associated data)',
+      { cause },
+    );
   }
 }

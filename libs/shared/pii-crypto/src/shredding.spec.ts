@@ -18,7 +18,10 @@ describe('crypto-shredding', () => {
   const hashKey = randomBytes(32);
 
   it('leaves a sealed value that no remaining key can open once the data key is gone', async () => {
-    const master = new LocalMasterKeyProvider({ activeKeyId: 'k1', keys: { k1: masterKey.toString('base64') } });
+    const master = new LocalMasterKeyProvider({
+      activeKeyId: 'k1',
+      keys: { k1: masterKey.toString('base64') },
+    });
     let dataKey: Buffer | undefined = generateDataKey();
     const sealed = seal(dataKey, email, ad);
     // Erasure: the wrapped copy (the only stored one) is deleted and the in-memory copy discarded.
@@ -27,7 +30,13 @@ describe('crypto-shredding', () => {
     dataKey = undefined;
     wrapped = { ...wrapped, blob: Buffer.alloc(0) };
 
-    const survivingKeys = [masterKey, hashKey, Buffer.alloc(32), generateDataKey(), ...Array.from({ length: 50 }, () => generateDataKey())];
+    const survivingKeys = [
+      masterKey,
+      hashKey,
+      Buffer.alloc(32),
+      generateDataKey(),
+      ...Array.from({ length: 50 }, () => generateDataKey()),
+    ];
     for (const key of survivingKeys) {
       expect(() => open(key, sealed, ad)).toThrow(PiiCryptoError);
     }

@@ -50,8 +50,20 @@ export const FIXTURES = {
   'contact-preferences-state.v1': {
     externalId: 'c0a80121-7f3e-4b8a-9d2c-1e2f3a4b5c6d',
     channels: [
-      { channel: 'email', status: 'unsubscribed', occurredAt: 1_767_225_600_000, eventId: '9a1d7c0e-2b7f-5c43-8e1a-3f4b5c6d7e8f', sourceOfChange: 'Email Unsubscribe Link' },
-      { channel: 'sms', status: 'subscribed', occurredAt: 1_767_000_000_000, eventId: '1b2c3d4e-5f60-5718-8293-a4b5c6d7e8f9', sourceOfChange: 'Backfill' },
+      {
+        channel: 'email',
+        status: 'unsubscribed',
+        occurredAt: 1_767_225_600_000,
+        eventId: '9a1d7c0e-2b7f-5c43-8e1a-3f4b5c6d7e8f',
+        sourceOfChange: 'Email Unsubscribe Link',
+      },
+      {
+        channel: 'sms',
+        status: 'subscribed',
+        occurredAt: 1_767_000_000_000,
+        eventId: '1b2c3d4e-5f60-5718-8293-a4b5c6d7e8f9',
+        sourceOfChange: 'Backfill',
+      },
     ],
     version: 7,
     updatedAt: 1_767_225_601_000,
@@ -64,7 +76,9 @@ export const FIXTURES = {
     originalOffset: '1234',
     originalKey: Buffer.from('key'),
     originalValue: Buffer.from([0xde, 0xad, 0xbe, 0xef]),
-    originalHeaders: [{ key: 'traceparent', value: Buffer.from('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01') }],
+    originalHeaders: [
+      { key: 'traceparent', value: Buffer.from('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01') },
+    ],
     errorCode: 'DECODE_FAILED',
     reason: 'not a Confluent-framed Avro message (missing magic byte 0)',
     attempts: 1,

@@ -16,8 +16,16 @@ export async function readTopic(
   topic: string,
   { count, timeoutMs = 30_000 }: { count: number; timeoutMs?: number },
 ): Promise<ReadMessage[]> {
-  const kafka = new Kafka({ clientId: 'optstream-test-reader', brokers: [...brokers], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  const kafka = new Kafka({
+    clientId: 'optstream-test-reader',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({
+    groupId: uniqueName('test-reader'),
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 200,
+  });
   const seen: ReadMessage[] = [];
   await consumer.connect();
   try {
@@ -27,7 +35,10 @@ export async function readTopic(
         seen.push({ partition, message });
       },
     });
-    await waitFor(() => seen.length >= count, { timeoutMs, description: `${count} messages on ${topic} (saw ${seen.length})` });
+    await waitFor(() => seen.length >= count, {
+      timeoutMs,
+      description: `${count} messages on ${topic} (saw ${seen.length})`,
+    });
     return seen;
   } finally {
     await consumer.disconnect();

@@ -11,7 +11,8 @@ export function testKafkaConfig(): KafkaConfig {
 
 export function testDatabaseUrl(): string {
   const url = process.env['DATABASE_URL'];
-  if (!url) throw new Error('DATABASE_URL is not set: the Jest global setup exports it after starting the stack');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: the Jest global setup exports it after starting the stack');
   return url;
 }
 

@@ -4,7 +4,11 @@
  */
 export async function waitFor<T>(
   condition: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  { timeoutMs = 20_000, intervalMs = 100, description = 'condition' }: { timeoutMs?: number; intervalMs?: number; description?: string } = {},
+  {
+    timeoutMs = 20_000,
+    intervalMs = 100,
+    description = 'condition',
+  }: { timeoutMs?: number; intervalMs?: number; description?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

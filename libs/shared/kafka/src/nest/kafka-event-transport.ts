@@ -18,7 +18,9 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
-    const batchTopics = [...this.messageHandlers.entries()].filter(([, h]) => isBatch(h)).map(([topic]) => topic);
+    const batchTopics = [...this.messageHandlers.entries()]
+      .filter(([, h]) => isBatch(h))
+      .map(([topic]) => topic);
     try {
       if (batchTopics.length > 0) {
         await this.consumer.start({ batch: (events) => this.dispatchBatch(events) });
@@ -33,15 +35,19 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
 
   private handlerFor(topic: string): MessageHandler {
     const handler = this.getHandlerByPattern(topic);
-    if (!handler) throw new ProcessingError('NO_HANDLER', `no @EventPattern handler for topic ${topic}`, false);
+    if (!handler)
+      throw new ProcessingError('NO_HANDLER', `no @EventPattern handler for topic ${topic}`, false);
     return handler;
   }
 
   private async dispatch(event: ConsumedEvent<unknown>): Promise<void> {
     const handler = this.handlerFor(event.topic);
-    await lastValueFrom(this.transformToObservable(await handler(event.value, new KafkaEventContext([event]))), {
-      defaultValue: undefined,
-    });
+    await lastValueFrom(
+      this.transformToObservable(await handler(event.value, new KafkaEventContext([event]))),
+      {
+        defaultValue: undefined,
+      },
+    );
   }
 
   private async dispatchBatch(events: readonly ConsumedEvent<unknown>[]): Promise<void> {

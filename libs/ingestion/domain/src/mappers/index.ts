@@ -1,0 +1,6 @@
+export * from './map-result';
+export * from './sendgrid';
+export * from './twilio-sms';
+export * from './mailchimp';
+export * from './segment';
+export * from './optstream-api';
