@@ -6,7 +6,8 @@ export type FormFields = { readonly [name: string]: string | readonly string[] |
 
 /** Decodes a raw form body without any I/O; repeated keys become arrays, in order. */
 export const parseFormBody = (raw: string): FormFields => {
-  const fields: { [name: string]: string | string[] } = {};
+  // No prototype: a `__proto__` field must stay data.
+  const fields: { [name: string]: string | string[] } = Object.create(null);
   for (const [name, value] of new URLSearchParams(raw)) {
     const existing = fields[name];
     if (existing === undefined) fields[name] = value;

@@ -9,3 +9,4 @@ export * from './retry';
 export * from './consumer';
 export * from './nest/kafka-event-context';
 export * from './nest/kafka-event-transport';
+export * from './provision';

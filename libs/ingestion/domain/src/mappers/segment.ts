@@ -192,7 +192,7 @@ const buildEnvelope = (
 
 /** identify reads `traits` first; track has only `context.traits`. */
 const pick = (traits: JsonObject | null, contextTraits: JsonObject, name: string) =>
-  traits !== null && (traits[name] !== undefined && traits[name] !== null || contextTraits[name] === undefined)
+  traits !== null && ((traits[name] !== undefined && traits[name] !== null) || contextTraits[name] === undefined)
     ? { value: traits[name], path: `traits.${name}` }
     : { value: contextTraits[name], path: `context.traits.${name}` };
 
