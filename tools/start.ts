@@ -15,8 +15,13 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: endpoints.kafkaBrokers,
     SCHEMA_REGISTRY_URL: endpoints.registryUrl,
   });
-  const { created } = await provisionContracts(createKafkaClient(config, 'optstream-start'), AvroCodec.fromConfig(config));
-  console.log(`\noptstream stack is ready (${created.length} topics created, ${ALL_TOPICS.length} declared, schemas registered)`);
+  const { created } = await provisionContracts(
+    createKafkaClient(config, 'optstream-start'),
+    AvroCodec.fromConfig(config),
+  );
+  console.log(
+    `\noptstream stack is ready (${created.length} topics created, ${ALL_TOPICS.length} declared, schemas registered)`,
+  );
   console.log(`  Kafka             ${endpoints.kafkaBrokers}`);
   console.log(`  Schema registry   ${endpoints.registryUrl}`);
   console.log(`  PostgreSQL        ${endpoints.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
@@ -26,6 +31,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error && 'describe' in error ? (error as { describe(): string }).describe() : error);
+  console.error(
+    error instanceof Error && 'describe' in error ? (error as { describe(): string }).describe() : error,
+  );
   process.exit(1);
 });

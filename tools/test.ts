@@ -44,11 +44,20 @@ async function main(): Promise<void> {
       DATABASE_URL: endpoints.databaseUrl,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     };
-    run('generated event types are up to date', npx('tsx'), ['--tsconfig', 'tsconfig.base.json', 'tools/codegen/avro-to-ts.ts', '--check']);
+    run('generated event types are up to date', npx('tsx'), [
+      '--tsconfig',
+      'tsconfig.base.json',
+      'tools/codegen/avro-to-ts.ts',
+      '--check',
+    ]);
     run('schemas are BACKWARD compatible with the last commit', npx('tsx'), [
       'tools/schemas/check-compatibility.ts',
     ]);
-    run('AsyncAPI document matches schemas and topics', npx('tsx'), ['--tsconfig', 'tsconfig.base.json', 'tools/schemas/check-asyncapi.ts']);
+    run('AsyncAPI document matches schemas and topics', npx('tsx'), [
+      '--tsconfig',
+      'tsconfig.base.json',
+      'tools/schemas/check-asyncapi.ts',
+    ]);
     run('formatting (prettier)', npx('prettier'), ['--check', '--log-level', 'warn', '.']);
     run('lint (ESLint + Nx module boundaries) and type-check (tsc)', npx('nx'), [
       'run-many',

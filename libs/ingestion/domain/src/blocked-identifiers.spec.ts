@@ -21,9 +21,12 @@ describe('isBlockedIdentifier', () => {
     expect(isBlockedIdentifier(value)).toBe(true);
   });
 
-  it.each(['user-42', '7f9c2a4e-1b2d-4c3e-9f00-1234567890ab', '10', '-2', 'anonymous-visitor', 'a0'])('keeps %j', (value) => {
-    expect(isBlockedIdentifier(value)).toBe(false);
-  });
+  it.each(['user-42', '7f9c2a4e-1b2d-4c3e-9f00-1234567890ab', '10', '-2', 'anonymous-visitor', 'a0'])(
+    'keeps %j',
+    (value) => {
+      expect(isBlockedIdentifier(value)).toBe(false);
+    },
+  );
 });
 
 describe('normalizeOpaqueId', () => {

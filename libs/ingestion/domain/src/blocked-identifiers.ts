@@ -43,14 +43,22 @@ const MAX_OPAQUE_ID_LENGTH = 256;
  * Normalizes an opaque id (externalId, anonymousId): blocked placeholders become `null`, strings are
  * trimmed, anything that is not a string is an error rather than silently stringified.
  */
-export const normalizeOpaqueId = (field: string, value: unknown): Result<string | null, OpaqueIdErrorCode> => {
+export const normalizeOpaqueId = (
+  field: string,
+  value: unknown,
+): Result<string | null, OpaqueIdErrorCode> => {
   if (isBlockedIdentifier(value)) return ok(null);
-  if (typeof value !== 'string') return fail('INVALID_IDENTIFIER', `${field} must be a string; got ${typeName(value)}`);
+  if (typeof value !== 'string')
+    return fail('INVALID_IDENTIFIER', `${field} must be a string; got ${typeName(value)}`);
   const trimmed = value.trim();
   if (trimmed.length > MAX_OPAQUE_ID_LENGTH) {
-    return fail('INVALID_IDENTIFIER', `${field} is ${trimmed.length} characters long; the maximum is ${MAX_OPAQUE_ID_LENGTH}`);
+    return fail(
+      'INVALID_IDENTIFIER',
+      `${field} is ${trimmed.length} characters long; the maximum is ${MAX_OPAQUE_ID_LENGTH}`,
+    );
   }
-  if (hasControlCharacter(trimmed)) return fail('INVALID_IDENTIFIER', `${field} ${quote(trimmed)} contains control characters`);
+  if (hasControlCharacter(trimmed))
+    return fail('INVALID_IDENTIFIER', `${field} ${quote(trimmed)} contains control characters`);
   return ok(trimmed);
 };
 

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { validate, version } from 'uuid';
-import { contentEventRef, deriveEventId, derivedEventRef, mailchimpEventRef, OPTSTREAM_EVENT_NAMESPACE } from './event-id';
+import {
+  contentEventRef,
+  deriveEventId,
+  derivedEventRef,
+  mailchimpEventRef,
+  OPTSTREAM_EVENT_NAMESPACE,
+} from './event-id';
 import type { SourceSystem } from './inbound-fact';
 
 const systems: SourceSystem[] = ['sendgrid', 'twilio', 'mailchimp', 'segment', 'optstream_api'];

@@ -43,18 +43,28 @@ describe('classifySms', () => {
 
   it('is case- and surrounding-whitespace-insensitive for every keyword', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...keywordCases), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), whitespace, whitespace, ([word, kind], upper, pre, post) => {
-        const mixed = [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join('');
-        expect(classifySms(`${pre}${mixed}${post}`)).toEqual({ kind });
-      }),
+      fc.property(
+        fc.constantFrom(...keywordCases),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        whitespace,
+        whitespace,
+        ([word, kind], upper, pre, post) => {
+          const mixed = [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join('');
+          expect(classifySms(`${pre}${mixed}${post}`)).toEqual({ kind });
+        },
+      ),
     );
   });
 
   it('never treats a keyword inside a longer message as consent', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...keywordCases), fc.string({ minLength: 1 }).filter((s) => /\S/.test(s)), ([word], extra) => {
-        expect(classifySms(`${word} ${extra}`).kind).toBe('none');
-      }),
+      fc.property(
+        fc.constantFrom(...keywordCases),
+        fc.string({ minLength: 1 }).filter((s) => /\S/.test(s)),
+        ([word], extra) => {
+          expect(classifySms(`${word} ${extra}`).kind).toBe('none');
+        },
+      ),
     );
   });
 });

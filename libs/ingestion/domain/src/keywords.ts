@@ -7,7 +7,16 @@
 export type KeywordKind = 'opt_out' | 'opt_in' | 'help' | 'none';
 export type KeywordResult = { readonly kind: KeywordKind };
 
-export const OPT_OUT_KEYWORDS: readonly string[] = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'];
+export const OPT_OUT_KEYWORDS: readonly string[] = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'REVOKE',
+  'OPTOUT',
+];
 export const OPT_IN_KEYWORDS: readonly string[] = ['START', 'YES', 'UNSTOP'];
 export const HELP_KEYWORDS: readonly string[] = ['HELP', 'INFO'];
 

@@ -4,9 +4,18 @@ const none = { externalId: null, email: null, phone: null, anonymousId: null };
 
 describe('partitionKeyOf', () => {
   it.each([
-    [{ ...none, externalId: 'u-1', email: 'a@b.co', phone: '+12133734253' }, { kind: 'externalId', value: 'u-1' }],
-    [{ ...none, email: 'a@b.co', phone: '+12133734253', anonymousId: 'anon' }, { kind: 'email', value: 'a@b.co' }],
-    [{ ...none, phone: '+12133734253', anonymousId: 'anon' }, { kind: 'phone', value: '+12133734253' }],
+    [
+      { ...none, externalId: 'u-1', email: 'a@b.co', phone: '+12133734253' },
+      { kind: 'externalId', value: 'u-1' },
+    ],
+    [
+      { ...none, email: 'a@b.co', phone: '+12133734253', anonymousId: 'anon' },
+      { kind: 'email', value: 'a@b.co' },
+    ],
+    [
+      { ...none, phone: '+12133734253', anonymousId: 'anon' },
+      { kind: 'phone', value: '+12133734253' },
+    ],
     [{ ...none, anonymousId: 'anon' }, null],
   ])('%j → %j', (identifiers, expected) => {
     expect(partitionKeyOf(identifiers)).toEqual(expected);

@@ -4,7 +4,11 @@
  * names the offending field and value shape precisely, but never echoes an email or phone in full.
  */
 export type Ok<T> = { readonly ok: true; readonly value: T };
-export type Failure<C extends string = string> = { readonly ok: false; readonly code: C; readonly reason: string };
+export type Failure<C extends string = string> = {
+  readonly ok: false;
+  readonly code: C;
+  readonly reason: string;
+};
 export type Result<T, C extends string = string> = Ok<T> | Failure<C>;
 
 export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });

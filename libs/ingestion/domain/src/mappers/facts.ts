@@ -1,5 +1,11 @@
 import { deriveEventId } from '../event-id';
-import type { ConsentChannel, ConsentStatus, ContactInbound, InboundIdentifiers, SourceSystem } from '../inbound-fact';
+import type {
+  ConsentChannel,
+  ConsentStatus,
+  ContactInbound,
+  InboundIdentifiers,
+  SourceSystem,
+} from '../inbound-fact';
 
 /** What every fact shares; the event id is derived from `system` and `providerEventRef`. */
 export type FactEnvelope = {
@@ -39,7 +45,11 @@ export const identifyFact = (e: FactEnvelope, traitsJson: string): ContactInboun
   pushPermissionChange: null,
 });
 
-export const pushPermissionChangeFact = (e: FactEnvelope, enabled: boolean, sourceOfChange: string): ContactInbound => ({
+export const pushPermissionChangeFact = (
+  e: FactEnvelope,
+  enabled: boolean,
+  sourceOfChange: string,
+): ContactInbound => ({
   ...base(e),
   kind: 'push_permission_change',
   preferenceChange: null,

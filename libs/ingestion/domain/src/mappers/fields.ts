@@ -17,22 +17,35 @@ export const optionalString = (value: unknown, path: string, max = 255): FieldRe
   isAbsent(value) ? ok(undefined) : presentString(value, path, max);
 
 const presentString = (value: unknown, path: string, max: number): FieldResult<string> => {
-  if (typeof value !== 'string') return fail('INVALID_FIELD', `${path} must be a string; got ${typeName(value)}`);
+  if (typeof value !== 'string')
+    return fail('INVALID_FIELD', `${path} must be a string; got ${typeName(value)}`);
   if (value.trim().length === 0) return fail('INVALID_FIELD', `${path} must not be empty`);
-  if (value.length > max) return fail('INVALID_FIELD', `${path} must be at most ${max} characters; got ${value.length}`);
+  if (value.length > max)
+    return fail('INVALID_FIELD', `${path} must be at most ${max} characters; got ${value.length}`);
   return ok(value);
 };
 
 /** One of a closed set of string values, compared exactly. */
-export const requiredOneOf = <T extends string>(value: unknown, path: string, allowed: readonly T[]): FieldResult<T> => {
+export const requiredOneOf = <T extends string>(
+  value: unknown,
+  path: string,
+  allowed: readonly T[],
+): FieldResult<T> => {
   if (isAbsent(value)) return fail('MISSING_FIELD', `${path} is required (one of ${allowed.join(', ')})`);
   return presentOneOf(value, path, allowed);
 };
 
-export const optionalOneOf = <T extends string>(value: unknown, path: string, allowed: readonly T[]): FieldResult<T | undefined> =>
-  isAbsent(value) ? ok(undefined) : presentOneOf(value, path, allowed);
+export const optionalOneOf = <T extends string>(
+  value: unknown,
+  path: string,
+  allowed: readonly T[],
+): FieldResult<T | undefined> => (isAbsent(value) ? ok(undefined) : presentOneOf(value, path, allowed));
 
-const presentOneOf = <T extends string>(value: unknown, path: string, allowed: readonly T[]): FieldResult<T> => {
+const presentOneOf = <T extends string>(
+  value: unknown,
+  path: string,
+  allowed: readonly T[],
+): FieldResult<T> => {
   const found = allowed.find((a) => a === value);
   if (found !== undefined) return ok(found);
   const got = typeof value === 'string' ? quote(value) : typeName(value);
@@ -48,15 +61,21 @@ export const optionalBoolean = (value: unknown, path: string): FieldResult<boole
   isAbsent(value) ? ok(undefined) : presentBoolean(value, path);
 
 const presentBoolean = (value: unknown, path: string): FieldResult<boolean> =>
-  typeof value === 'boolean' ? ok(value) : fail('INVALID_FIELD', `${path} must be a boolean; got ${typeName(value)}`);
+  typeof value === 'boolean'
+    ? ok(value)
+    : fail('INVALID_FIELD', `${path} must be a boolean; got ${typeName(value)}`);
 
 /** An optional JSON object; absent gives an empty object. */
 export const optionalObject = (value: unknown, path: string): FieldResult<JsonObject> => {
   if (isAbsent(value)) return ok({});
-  return isRecord(value) ? ok(value) : fail('INVALID_FIELD', `${path} must be an object; got ${typeName(value)}`);
+  return isRecord(value)
+    ? ok(value)
+    : fail('INVALID_FIELD', `${path} must be an object; got ${typeName(value)}`);
 };
 
 export const requiredObject = (value: unknown, path: string): FieldResult<JsonObject> => {
   if (isAbsent(value)) return fail('MISSING_FIELD', `${path} is required`);
-  return isRecord(value) ? ok(value) : fail('INVALID_FIELD', `${path} must be an object; got ${typeName(value)}`);
+  return isRecord(value)
+    ? ok(value)
+    : fail('INVALID_FIELD', `${path} must be an object; got ${typeName(value)}`);
 };

@@ -30,7 +30,12 @@ export const resolveIdentifiers = (raw: RawIdentifiers, defaultRegion: string): 
   if (!email.ok) return email;
   const phone = contact(raw.phone, (v) => normalizePhone(v, defaultRegion));
   if (!phone.ok) return phone;
-  const identifiers = { externalId: externalId.value, email: email.value, phone: phone.value, anonymousId: anonymousId.value };
+  const identifiers = {
+    externalId: externalId.value,
+    email: email.value,
+    phone: phone.value,
+    anonymousId: anonymousId.value,
+  };
   if (identifiers.externalId === null && identifiers.email === null && identifiers.phone === null) {
     return fail('NO_IDENTIFIER', `no usable identifier: need one of ${presentPaths(raw)}`);
   }

@@ -21,18 +21,28 @@ describe('mapMailchimpWebhook', () => {
       fact: {
         occurredAt: Date.UTC(2009, 2, 26, 21, 40, 57),
         identifiers: { email: 'api@example.com' },
-        preferenceChange: { channel: 'email', newStatus: 'unsubscribed', sourceOfChange: 'Mailchimp Unsubscribe' },
+        preferenceChange: {
+          channel: 'email',
+          newStatus: 'unsubscribed',
+          sourceOfChange: 'Mailchimp Unsubscribe',
+        },
       },
     });
   });
 
   it('rejects an address with a space instead of guessing', () => {
-    expect(mapMailchimpWebhook(parseFormBody(UNSUBSCRIBE.replace('API%40', 'API+Test%40')), ctx)).toMatchObject([
+    expect(
+      mapMailchimpWebhook(parseFormBody(UNSUBSCRIBE.replace('API%40', 'API+Test%40')), ctx),
+    ).toMatchObject([
       { outcome: 'rejected', code: 'INVALID_EMAIL', reason: 'data[email]: email contains whitespace' },
     ]);
   });
 
-  const fields = (over: Record<string, string>) => ({ ...parseFormBody(UNSUBSCRIBE), 'data[email]': 'API@Example.com', ...over });
+  const fields = (over: Record<string, string>) => ({
+    ...parseFormBody(UNSUBSCRIBE),
+    'data[email]': 'API@Example.com',
+    ...over,
+  });
 
   it.each([
     ['unsubscribe', 'unsubscribed', 'Mailchimp Unsubscribe'],
@@ -60,9 +70,17 @@ describe('mapMailchimpWebhook', () => {
 
   it('profile → identify with merge fields as traits', () => {
     const [result] = mapMailchimpWebhook(parseFormBody(PROFILE), ctx);
-    expect(result).toMatchObject({ outcome: 'fact', fact: { kind: 'identify', preferenceChange: null, identifiers: { email: 'api@mailchimp.com' } } });
+    expect(result).toMatchObject({
+      outcome: 'fact',
+      fact: { kind: 'identify', preferenceChange: null, identifiers: { email: 'api@mailchimp.com' } },
+    });
     const traits = result?.outcome === 'fact' ? JSON.parse(result.fact.identify?.traitsJson ?? 'null') : null;
-    expect(traits).toEqual({ mailchimp_id: '8a25ff1d98', mailchimp_list_id: 'a6b5da1054', email_type: 'html', merges: { FNAME: 'Mailchimp', LNAME: 'API' } });
+    expect(traits).toEqual({
+      mailchimp_id: '8a25ff1d98',
+      mailchimp_list_id: 'a6b5da1054',
+      email_type: 'html',
+      merges: { FNAME: 'Mailchimp', LNAME: 'API' },
+    });
   });
 
   it('a retried webhook maps to the same event id; another second does not', () => {
@@ -76,20 +94,30 @@ describe('mapMailchimpWebhook', () => {
   });
 
   it.each(['upemail', 'campaign'])('%s is ignored', (type) => {
-    expect(mapMailchimpWebhook(fields({ type }), ctx)).toMatchObject([{ outcome: 'ignored', reason: `Mailchimp "${type}" carries no consent change` }]);
+    expect(mapMailchimpWebhook(fields({ type }), ctx)).toMatchObject([
+      { outcome: 'ignored', reason: `Mailchimp "${type}" carries no consent change` },
+    ]);
   });
 
   it.each<[Record<string, string>, string, string]>([
     [{ type: 'unsub' }, 'UNKNOWN_EVENT_TYPE', 'type "unsub" is not a known Mailchimp webhook type'],
-    [{ fired_at: '2009-03-26T21:40:57Z' }, 'INVALID_TIMESTAMP', 'fired_at "2009-03-26T21:40:57Z" is not "YYYY-MM-DD HH:MM:SS"'],
+    [
+      { fired_at: '2009-03-26T21:40:57Z' },
+      'INVALID_TIMESTAMP',
+      'fired_at "2009-03-26T21:40:57Z" is not "YYYY-MM-DD HH:MM:SS"',
+    ],
     [{ 'data[list_id]': '' }, 'INVALID_FIELD', 'data[list_id] must not be empty'],
   ])('rejects %j', (over, code, reason) => {
     expect(mapMailchimpWebhook(fields(over), ctx)).toMatchObject([{ outcome: 'rejected', code, reason }]);
   });
 
   it('rejects a missing type and a missing email', () => {
-    expect(mapMailchimpWebhook({}, ctx)).toMatchObject([{ outcome: 'rejected', code: 'MISSING_FIELD', reason: 'type is required' }]);
+    expect(mapMailchimpWebhook({}, ctx)).toMatchObject([
+      { outcome: 'rejected', code: 'MISSING_FIELD', reason: 'type is required' },
+    ]);
     const { 'data[email]': _omit, ...noEmail } = fields({});
-    expect(mapMailchimpWebhook(noEmail, ctx)).toMatchObject([{ outcome: 'rejected', code: 'MISSING_FIELD', reason: 'data[email] is required' }]);
+    expect(mapMailchimpWebhook(noEmail, ctx)).toMatchObject([
+      { outcome: 'rejected', code: 'MISSING_FIELD', reason: 'data[email] is required' },
+    ]);
   });
 });

@@ -28,7 +28,13 @@ export const mapMailchimpWebhook = (fields: FormFields, ctx: MapperContext): rea
   if (mapped === undefined) {
     return MAILCHIMP_IGNORED_TYPES.includes(type.value)
       ? [ignored(`Mailchimp "${type.value}" carries no consent change`, fields)]
-      : [rejection('UNKNOWN_EVENT_TYPE', `type ${quote(type.value)} is not a known Mailchimp webhook type`, fields)];
+      : [
+          rejection(
+            'UNKNOWN_EVENT_TYPE',
+            `type ${quote(type.value)} is not a known Mailchimp webhook type`,
+            fields,
+          ),
+        ];
   }
   const envelope = buildEnvelope(mapped, fields, ctx);
   if (!envelope.ok) return [rejection(envelope.code, envelope.reason, fields)];
@@ -48,13 +54,21 @@ const buildEnvelope = (type: MappedType, fields: FormFields, ctx: MapperContext)
   if (!listId.ok) return listId;
   const rawEmail = formValue(fields, 'data[email]');
   if (rawEmail === undefined) return { ok: false, code: 'MISSING_FIELD', reason: 'data[email] is required' };
-  const identifiers = resolveIdentifiers({ email: { value: rawEmail, path: 'data[email]' } }, ctx.defaultRegion);
+  const identifiers = resolveIdentifiers(
+    { email: { value: rawEmail, path: 'data[email]' } },
+    ctx.defaultRegion,
+  );
   if (!identifiers.ok) return identifiers;
   return {
     ok: true,
     value: {
       system: 'mailchimp',
-      providerEventRef: mailchimpEventRef(type, firedAtText.value, identifiers.value.email ?? '', listId.value),
+      providerEventRef: mailchimpEventRef(
+        type,
+        firedAtText.value,
+        identifiers.value.email ?? '',
+        listId.value,
+      ),
       occurredAt: occurredAt.value,
       receivedAt: ctx.receivedAt,
       identifiers: identifiers.value,

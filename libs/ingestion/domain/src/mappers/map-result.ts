@@ -24,7 +24,11 @@ export type RejectionCode =
 /** A fact to publish on contact.inbound.v1. */
 export type MappedFact = { readonly outcome: 'fact'; readonly fact: ContactInbound };
 /** A well-formed event that carries no consent information (opens, deliveries, HELP): counted, not an error. */
-export type MappedIgnored = { readonly outcome: 'ignored'; readonly reason: string; readonly original: unknown };
+export type MappedIgnored = {
+  readonly outcome: 'ignored';
+  readonly reason: string;
+  readonly original: unknown;
+};
 /**
  * An event that cannot become a fact. `INVALID_BODY` means the payload as a whole is unusable (answer
  * 400); any other code concerns one event (single-object API: 400; provider batch: dead-letter it with
@@ -39,7 +43,11 @@ export type MappedRejection = {
 export type MapResult = MappedFact | MappedIgnored | MappedRejection;
 
 export const factResult = (fact: ContactInbound): MappedFact => ({ outcome: 'fact', fact });
-export const ignored = (reason: string, original: unknown): MappedIgnored => ({ outcome: 'ignored', reason, original });
+export const ignored = (reason: string, original: unknown): MappedIgnored => ({
+  outcome: 'ignored',
+  reason,
+  original,
+});
 export const rejection = (code: RejectionCode, reason: string, original: unknown): MappedRejection => ({
   outcome: 'rejected',
   code,

@@ -32,14 +32,43 @@ const interesting = fc.oneof(
   fc.record(
     {
       type: fc.constantFrom('identify', 'track', 'page', 'x', 7),
-      event: fc.constantFrom('unsubscribe', 'spamreport', 'open', 'Marketing Preference Updated', 'Push Notification Permission Changed', null),
+      event: fc.constantFrom(
+        'unsubscribe',
+        'spamreport',
+        'open',
+        'Marketing Preference Updated',
+        'Push Notification Permission Changed',
+        null,
+      ),
       email: fc.oneof(fc.emailAddress(), fc.string(), fc.jsonValue()),
       sg_event_id: fc.oneof(fc.string(), fc.jsonValue()),
-      timestamp: fc.oneof(fc.integer(), fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+      timestamp: fc.oneof(
+        fc.integer(),
+        fc.string(),
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      ),
       userId: fc.oneof(fc.string(), fc.jsonValue()),
       messageId: fc.string(),
-      traits: fc.oneof(fc.dictionary(fc.constantFrom('email', 'phone', 'email_subscribed_status', 'sms_subscribed_status', 'push_notification_enabled'), fc.jsonValue()), fc.jsonValue()),
-      properties: fc.oneof(fc.dictionary(fc.constantFrom('channel', 'new_status', 'source_of_change', 'timestamp', 'enabled'), fc.jsonValue()), fc.jsonValue()),
+      traits: fc.oneof(
+        fc.dictionary(
+          fc.constantFrom(
+            'email',
+            'phone',
+            'email_subscribed_status',
+            'sms_subscribed_status',
+            'push_notification_enabled',
+          ),
+          fc.jsonValue(),
+        ),
+        fc.jsonValue(),
+      ),
+      properties: fc.oneof(
+        fc.dictionary(
+          fc.constantFrom('channel', 'new_status', 'source_of_change', 'timestamp', 'enabled'),
+          fc.jsonValue(),
+        ),
+        fc.jsonValue(),
+      ),
       channel: fc.constantFrom('email', 'sms', 'push', 'fax'),
       newStatus: fc.constantFrom('subscribed', 'unsubscribed', 1),
       requestId: fc.string(),
@@ -50,11 +79,40 @@ const interesting = fc.oneof(
     { requiredKeys: [] },
   ),
 );
-const json = fc.oneof(interesting, fc.array(interesting), fc.record({ batch: fc.array(interesting) }, { requiredKeys: [] }));
+const json = fc.oneof(
+  interesting,
+  fc.array(interesting),
+  fc.record({ batch: fc.array(interesting) }, { requiredKeys: [] }),
+);
 
 const form = fc.dictionary(
-  fc.oneof(fc.constantFrom('Body', 'From', 'MessageSid', 'OptOutType', 'type', 'fired_at', 'data[email]', 'data[list_id]', 'data[merges][FNAME]'), fc.string()),
-  fc.oneof(fc.string(), fc.constantFrom('STOP', 'start', 'unsubscribe', 'profile', '2024-01-01 00:00:00', 'SM1f0e8ae6ade43cb3c0ce4525424e404f', '+12133734253'), fc.array(fc.string(), { maxLength: 3 })),
+  fc.oneof(
+    fc.constantFrom(
+      'Body',
+      'From',
+      'MessageSid',
+      'OptOutType',
+      'type',
+      'fired_at',
+      'data[email]',
+      'data[list_id]',
+      'data[merges][FNAME]',
+    ),
+    fc.string(),
+  ),
+  fc.oneof(
+    fc.string(),
+    fc.constantFrom(
+      'STOP',
+      'start',
+      'unsubscribe',
+      'profile',
+      '2024-01-01 00:00:00',
+      'SM1f0e8ae6ade43cb3c0ce4525424e404f',
+      '+12133734253',
+    ),
+    fc.array(fc.string(), { maxLength: 3 }),
+  ),
 );
 
 describe('mappers never throw', () => {

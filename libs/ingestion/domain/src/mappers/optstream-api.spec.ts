@@ -22,7 +22,12 @@ describe('mapOptstreamPreferenceRequest', () => {
           source: { system: 'optstream_api', providerEventRef: 'req-1' },
           occurredAt: 1_700_000_000_000,
           receivedAt: ctx.receivedAt,
-          identifiers: { externalId: body.externalId, email: null, phone: '+447911123456', anonymousId: null },
+          identifiers: {
+            externalId: body.externalId,
+            email: null,
+            phone: '+447911123456',
+            anonymousId: null,
+          },
           kind: 'preference_change',
           preferenceChange: { channel: 'sms', newStatus: 'unsubscribed', sourceOfChange: 'Support Call' },
           identify: null,
@@ -33,22 +38,42 @@ describe('mapOptstreamPreferenceRequest', () => {
   });
 
   it.each<[Record<string, unknown>, string, string]>([
-    [{ new_status: 'subscribed' }, 'INVALID_FIELD', 'unknown field "new_status"; allowed: externalId, email, phone, channel, newStatus, sourceOfChange, occurredAt, requestId'],
+    [
+      { new_status: 'subscribed' },
+      'INVALID_FIELD',
+      'unknown field "new_status"; allowed: externalId, email, phone, channel, newStatus, sourceOfChange, occurredAt, requestId',
+    ],
     [{ requestId: undefined }, 'MISSING_FIELD', 'requestId is required'],
     [{ channel: 'fax' }, 'INVALID_FIELD', 'channel must be one of email, sms, push; got "fax"'],
-    [{ newStatus: 'unknown' }, 'INVALID_FIELD', 'newStatus must be one of subscribed, unsubscribed; got "unknown"'],
+    [
+      { newStatus: 'unknown' },
+      'INVALID_FIELD',
+      'newStatus must be one of subscribed, unsubscribed; got "unknown"',
+    ],
     [{ sourceOfChange: ' ' }, 'INVALID_FIELD', 'sourceOfChange must not be empty'],
     [{ occurredAt: undefined }, 'MISSING_FIELD', 'occurredAt is required'],
-    [{ occurredAt: '2023-11-14 22:13:20' }, 'INVALID_TIMESTAMP', 'occurredAt: timestamp "2023-11-14 22:13:20" is not ISO 8601 with a time zone (e.g. 2024-03-01T12:00:00.000Z)'],
+    [
+      { occurredAt: '2023-11-14 22:13:20' },
+      'INVALID_TIMESTAMP',
+      'occurredAt: timestamp "2023-11-14 22:13:20" is not ISO 8601 with a time zone (e.g. 2024-03-01T12:00:00.000Z)',
+    ],
     [{ phone: 'abc' }, 'INVALID_PHONE', 'phone: phone is not a number'],
     [{ email: 'x@y' }, 'INVALID_EMAIL', 'email: email domain has no top-level domain'],
-    [{ externalId: undefined, phone: undefined }, 'NO_IDENTIFIER', 'no usable identifier: need one of externalId, email, phone'],
+    [
+      { externalId: undefined, phone: undefined },
+      'NO_IDENTIFIER',
+      'no usable identifier: need one of externalId, email, phone',
+    ],
   ])('rejects %j', (over, code, reason) => {
     const original = { ...body, ...over };
-    expect(mapOptstreamPreferenceRequest(original, ctx)).toEqual([{ outcome: 'rejected', code, reason, original }]);
+    expect(mapOptstreamPreferenceRequest(original, ctx)).toEqual([
+      { outcome: 'rejected', code, reason, original },
+    ]);
   });
 
   it('rejects non-object bodies', () => {
-    expect(mapOptstreamPreferenceRequest('x', ctx)).toMatchObject([{ code: 'INVALID_BODY', reason: 'body must be a JSON object; got string' }]);
+    expect(mapOptstreamPreferenceRequest('x', ctx)).toMatchObject([
+      { code: 'INVALID_BODY', reason: 'body must be a JSON object; got string' },
+    ]);
   });
 });

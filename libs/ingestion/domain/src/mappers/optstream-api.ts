@@ -36,7 +36,8 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
 
 /** Validates and maps one request body (already JSON-parsed); any rejection means 400. */
 export const mapOptstreamPreferenceRequest = (body: unknown, ctx: MapperContext): readonly MapResult[] => {
-  if (!isRecord(body)) return [rejection('INVALID_BODY', `body must be a JSON object; got ${typeName(body)}`, body)];
+  if (!isRecord(body))
+    return [rejection('INVALID_BODY', `body must be a JSON object; got ${typeName(body)}`, body)];
   return [mapRequest(body, ctx)];
 };
 
@@ -44,7 +45,11 @@ const mapRequest = (body: JsonObject, ctx: MapperContext): MapResult => {
   // Unknown fields are refused rather than ignored: a typo such as "new_status" must not pass silently.
   const unknown = Object.keys(body).find((key) => !KNOWN_FIELDS.has(key));
   if (unknown !== undefined) {
-    return rejection('INVALID_FIELD', `unknown field ${quote(unknown)}; allowed: ${[...KNOWN_FIELDS].join(', ')}`, body);
+    return rejection(
+      'INVALID_FIELD',
+      `unknown field ${quote(unknown)}; allowed: ${[...KNOWN_FIELDS].join(', ')}`,
+      body,
+    );
   }
   const requestId = requiredString(body['requestId'], 'requestId', 255);
   if (!requestId.ok) return rejection(requestId.code, requestId.reason, body);
@@ -54,7 +59,8 @@ const mapRequest = (body: JsonObject, ctx: MapperContext): MapResult => {
   if (!newStatus.ok) return rejection(newStatus.code, newStatus.reason, body);
   const sourceOfChange = requiredString(body['sourceOfChange'], 'sourceOfChange', 200);
   if (!sourceOfChange.ok) return rejection(sourceOfChange.code, sourceOfChange.reason, body);
-  if (body['occurredAt'] === undefined || body['occurredAt'] === null) return rejection('MISSING_FIELD', 'occurredAt is required', body);
+  if (body['occurredAt'] === undefined || body['occurredAt'] === null)
+    return rejection('MISSING_FIELD', 'occurredAt is required', body);
   const occurredAt = parseIso8601(body['occurredAt']);
   if (!occurredAt.ok) return rejection(occurredAt.code, `occurredAt: ${occurredAt.reason}`, body);
   const identifiers = resolveIdentifiers(
@@ -73,5 +79,7 @@ const mapRequest = (body: JsonObject, ctx: MapperContext): MapResult => {
     receivedAt: ctx.receivedAt,
     identifiers: identifiers.value,
   };
-  return factResult(preferenceChangeFact(envelope, channel.value, newStatus.value, sourceOfChange.value.trim()));
+  return factResult(
+    preferenceChangeFact(envelope, channel.value, newStatus.value, sourceOfChange.value.trim()),
+  );
 };

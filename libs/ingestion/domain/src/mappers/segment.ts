@@ -1,12 +1,34 @@
 import { contentEventRef, derivedEventRef } from '../event-id';
 import { isRecord, quote, typeName, type JsonObject } from '../guards';
-import { CONSENT_CHANNELS, CONSENT_STATUSES, type ConsentChannel, type ConsentStatus, type ContactInbound } from '../inbound-fact';
+import {
+  CONSENT_CHANNELS,
+  CONSENT_STATUSES,
+  type ConsentChannel,
+  type ConsentStatus,
+  type ContactInbound,
+} from '../inbound-fact';
 import { parseIso8601 } from '../normalize/time';
 import { assertNever, fail, ok, type Result } from '../result';
 import { identifyFact, preferenceChangeFact, pushPermissionChangeFact, type FactEnvelope } from './facts';
-import { optionalBoolean, optionalObject, optionalOneOf, optionalString, requiredBoolean, requiredObject, requiredOneOf, requiredString } from './fields';
+import {
+  optionalBoolean,
+  optionalObject,
+  optionalOneOf,
+  optionalString,
+  requiredBoolean,
+  requiredObject,
+  requiredOneOf,
+  requiredString,
+} from './fields';
 import { resolveIdentifiers } from './identifiers';
-import { factResult, ignored, rejection, type MapperContext, type MapResult, type RejectionCode } from './map-result';
+import {
+  factResult,
+  ignored,
+  rejection,
+  type MapperContext,
+  type MapResult,
+  type RejectionCode,
+} from './map-result';
 
 /** Segment's HTTP API limits, enforced by the caller on raw bytes before parsing. */
 export const SEGMENT_MAX_EVENT_BYTES = 32 * 1024;
@@ -26,36 +48,67 @@ const NON_CONSENT_TYPES: readonly string[] = ['page', 'screen', 'group', 'alias'
 type Mapped = Result<readonly ContactInbound[], RejectionCode>;
 
 /** `POST /v1/identify` and `POST /v1/track`: the endpoint names the call type. */
-export const mapSegmentCall = (type: SegmentCallType, body: unknown, ctx: MapperContext): readonly MapResult[] => {
-  if (!isRecord(body)) return [rejection('INVALID_BODY', `Segment ${type} body must be a JSON object; got ${typeName(body)}`, body)];
+export const mapSegmentCall = (
+  type: SegmentCallType,
+  body: unknown,
+  ctx: MapperContext,
+): readonly MapResult[] => {
+  if (!isRecord(body))
+    return [
+      rejection('INVALID_BODY', `Segment ${type} body must be a JSON object; got ${typeName(body)}`, body),
+    ];
   return toResults(mapCall(type, body, undefined, ctx), body);
 };
 
 /** `POST /v1/batch`: `{batch: [...], context?}`; each item names its `type`; results in item order. */
 export const mapSegmentBatch = (body: unknown, ctx: MapperContext): readonly MapResult[] => {
-  if (!isRecord(body)) return [rejection('INVALID_BODY', `Segment batch body must be a JSON object; got ${typeName(body)}`, body)];
+  if (!isRecord(body))
+    return [
+      rejection('INVALID_BODY', `Segment batch body must be a JSON object; got ${typeName(body)}`, body),
+    ];
   const batch = body['batch'];
-  if (!Array.isArray(batch)) return [rejection('INVALID_BODY', `batch must be an array; got ${typeName(batch)}`, body)];
+  if (!Array.isArray(batch))
+    return [rejection('INVALID_BODY', `batch must be an array; got ${typeName(batch)}`, body)];
   const sharedContext = isRecord(body['context']) ? body['context'] : undefined;
   return batch.flatMap((item) => mapBatchItem(item, sharedContext, ctx));
 };
 
-const mapBatchItem = (item: unknown, sharedContext: JsonObject | undefined, ctx: MapperContext): readonly MapResult[] => {
-  if (!isRecord(item)) return [rejection('INVALID_EVENT', `each batch item must be an object; got ${typeName(item)}`, item)];
+const mapBatchItem = (
+  item: unknown,
+  sharedContext: JsonObject | undefined,
+  ctx: MapperContext,
+): readonly MapResult[] => {
+  if (!isRecord(item))
+    return [rejection('INVALID_EVENT', `each batch item must be an object; got ${typeName(item)}`, item)];
   const type = item['type'];
-  if (type === 'identify' || type === 'track') return toResults(mapCall(type, item, sharedContext, ctx), item);
-  if (typeof type === 'string' && NON_CONSENT_TYPES.includes(type)) return [ignored(`Segment "${type}" call carries no consent`, item)];
-  if (type === undefined || type === null) return [rejection('MISSING_FIELD', 'type is required in batch items', item)];
+  if (type === 'identify' || type === 'track')
+    return toResults(mapCall(type, item, sharedContext, ctx), item);
+  if (typeof type === 'string' && NON_CONSENT_TYPES.includes(type))
+    return [ignored(`Segment "${type}" call carries no consent`, item)];
+  if (type === undefined || type === null)
+    return [rejection('MISSING_FIELD', 'type is required in batch items', item)];
   const got = typeof type === 'string' ? quote(type) : typeName(type);
-  return [rejection('UNKNOWN_EVENT_TYPE', `type must be one of identify, track, ${NON_CONSENT_TYPES.join(', ')}; got ${got}`, item)];
+  return [
+    rejection(
+      'UNKNOWN_EVENT_TYPE',
+      `type must be one of identify, track, ${NON_CONSENT_TYPES.join(', ')}; got ${got}`,
+      item,
+    ),
+  ];
 };
 
 const toResults = (mapped: Mapped | 'ignored', original: JsonObject): readonly MapResult[] => {
-  if (mapped === 'ignored') return [ignored(`track event ${quote(String(original['event']))} carries no consent`, original)];
+  if (mapped === 'ignored')
+    return [ignored(`track event ${quote(String(original['event']))} carries no consent`, original)];
   return mapped.ok ? mapped.value.map(factResult) : [rejection(mapped.code, mapped.reason, original)];
 };
 
-const mapCall = (type: SegmentCallType, call: JsonObject, sharedContext: JsonObject | undefined, ctx: MapperContext): Mapped | 'ignored' => {
+const mapCall = (
+  type: SegmentCallType,
+  call: JsonObject,
+  sharedContext: JsonObject | undefined,
+  ctx: MapperContext,
+): Mapped | 'ignored' => {
   switch (type) {
     case 'identify':
       return mapIdentify(call, sharedContext, ctx);
@@ -76,41 +129,69 @@ const mapIdentify = (call: JsonObject, sharedContext: JsonObject | undefined, ct
   const consent = traitConsent(traits.value);
   if (!consent.ok) return consent;
   const e = envelope.value;
-  const derived = (trait: string): FactEnvelope => ({ ...e, providerEventRef: derivedEventRef(e.providerEventRef, trait) });
+  const derived = (trait: string): FactEnvelope => ({
+    ...e,
+    providerEventRef: derivedEventRef(e.providerEventRef, trait),
+  });
   return ok([
     identifyFact(e, JSON.stringify(traits.value)),
-    ...consent.value.map((c) => preferenceChangeFact(derived(c.trait), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE)),
+    ...consent.value.map((c) =>
+      preferenceChangeFact(derived(c.trait), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE),
+    ),
   ]);
 };
 
-type TraitConsent = { readonly trait: string; readonly channel: ConsentChannel; readonly status: ConsentStatus };
+type TraitConsent = {
+  readonly trait: string;
+  readonly channel: ConsentChannel;
+  readonly status: ConsentStatus;
+};
 
 /**
  * Consent traits. `push_notification_enabled` becomes a push preference change (not a permission
  * change): a trait states the person's wish, whereas the track event reports the device setting.
  */
 const traitConsent = (traits: JsonObject): Result<readonly TraitConsent[], RejectionCode> => {
-  const email = optionalOneOf(traits['email_subscribed_status'], 'traits.email_subscribed_status', CONSENT_STATUSES);
+  const email = optionalOneOf(
+    traits['email_subscribed_status'],
+    'traits.email_subscribed_status',
+    CONSENT_STATUSES,
+  );
   if (!email.ok) return email;
-  const sms = optionalOneOf(traits['sms_subscribed_status'], 'traits.sms_subscribed_status', CONSENT_STATUSES);
+  const sms = optionalOneOf(
+    traits['sms_subscribed_status'],
+    'traits.sms_subscribed_status',
+    CONSENT_STATUSES,
+  );
   if (!sms.ok) return sms;
   const push = optionalBoolean(traits['push_notification_enabled'], 'traits.push_notification_enabled');
   if (!push.ok) return push;
   const found: TraitConsent[] = [];
-  if (email.value !== undefined) found.push({ trait: 'email_subscribed_status', channel: 'email', status: email.value });
-  if (sms.value !== undefined) found.push({ trait: 'sms_subscribed_status', channel: 'sms', status: sms.value });
+  if (email.value !== undefined)
+    found.push({ trait: 'email_subscribed_status', channel: 'email', status: email.value });
+  if (sms.value !== undefined)
+    found.push({ trait: 'sms_subscribed_status', channel: 'sms', status: sms.value });
   if (push.value !== undefined) {
-    found.push({ trait: 'push_notification_enabled', channel: 'push', status: push.value ? 'subscribed' : 'unsubscribed' });
+    found.push({
+      trait: 'push_notification_enabled',
+      channel: 'push',
+      status: push.value ? 'subscribed' : 'unsubscribed',
+    });
   }
   return ok(found);
 };
 
 // ---- track ----------------------------------------------------------------------------------------
 
-const mapTrack = (call: JsonObject, sharedContext: JsonObject | undefined, ctx: MapperContext): Mapped | 'ignored' => {
+const mapTrack = (
+  call: JsonObject,
+  sharedContext: JsonObject | undefined,
+  ctx: MapperContext,
+): Mapped | 'ignored' => {
   const event = requiredString(call['event'], 'event', 200);
   if (!event.ok) return event;
-  if (event.value !== MARKETING_PREFERENCE_UPDATED && event.value !== PUSH_PERMISSION_CHANGED) return 'ignored';
+  if (event.value !== MARKETING_PREFERENCE_UPDATED && event.value !== PUSH_PERMISSION_CHANGED)
+    return 'ignored';
   const properties = requiredObject(call['properties'], 'properties');
   if (!properties.ok) return properties;
   const envelope = buildEnvelope(call, null, sharedContext, ctx);
@@ -139,7 +220,9 @@ const mapPushPermission = (p: JsonObject, e: FactEnvelope): Mapped => {
   if (!enabled.ok) return enabled;
   const source = optionalString(p['source_of_change'], 'properties.source_of_change', 200);
   if (!source.ok) return source;
-  return ok([pushPermissionChangeFact(e, enabled.value, source.value?.trim() ?? DEFAULT_PUSH_SOURCE_OF_CHANGE)]);
+  return ok([
+    pushPermissionChangeFact(e, enabled.value, source.value?.trim() ?? DEFAULT_PUSH_SOURCE_OF_CHANGE),
+  ]);
 };
 
 // ---- shared ---------------------------------------------------------------------------------------
@@ -192,7 +275,8 @@ const buildEnvelope = (
 
 /** identify reads `traits` first; track has only `context.traits`. */
 const pick = (traits: JsonObject | null, contextTraits: JsonObject, name: string) =>
-  traits !== null && ((traits[name] !== undefined && traits[name] !== null) || contextTraits[name] === undefined)
+  traits !== null &&
+  ((traits[name] !== undefined && traits[name] !== null) || contextTraits[name] === undefined)
     ? { value: traits[name], path: `traits.${name}` }
     : { value: contextTraits[name], path: `context.traits.${name}` };
 

@@ -36,23 +36,53 @@ describe('mapSendgridEvents', () => {
     });
   });
 
-  it.each(['processed', 'deferred', 'delivered', 'bounce', 'dropped', 'open', 'click', 'account_status_change'])('%s is ignored, not an error', (type) => {
+  it.each([
+    'processed',
+    'deferred',
+    'delivered',
+    'bounce',
+    'dropped',
+    'open',
+    'click',
+    'account_status_change',
+  ])('%s is ignored, not an error', (type) => {
     const original = event({ event: type });
-    expect(mapSendgridEvents([original], ctx)).toEqual([{ outcome: 'ignored', reason: `SendGrid "${type}" carries no consent change`, original }]);
+    expect(mapSendgridEvents([original], ctx)).toEqual([
+      { outcome: 'ignored', reason: `SendGrid "${type}" carries no consent change`, original },
+    ]);
   });
 
   it('keeps good events and rejects bad ones individually, in order', () => {
     const bad = event({ event: 'unsubscribe', email: 'not-an-email' });
-    const results = mapSendgridEvents([event({ event: 'unsubscribe' }), bad, event({ event: 'open' }), 'junk'], ctx);
+    const results = mapSendgridEvents(
+      [event({ event: 'unsubscribe' }), bad, event({ event: 'open' }), 'junk'],
+      ctx,
+    );
     expect(results.map((r) => r.outcome)).toEqual(['fact', 'rejected', 'ignored', 'rejected']);
-    expect(results[1]).toEqual({ outcome: 'rejected', code: 'INVALID_EMAIL', reason: 'email: email has no "@"', original: bad });
-    expect(results[3]).toMatchObject({ code: 'INVALID_EVENT', reason: 'each SendGrid event must be an object; got string' });
+    expect(results[1]).toEqual({
+      outcome: 'rejected',
+      code: 'INVALID_EMAIL',
+      reason: 'email: email has no "@"',
+      original: bad,
+    });
+    expect(results[3]).toMatchObject({
+      code: 'INVALID_EVENT',
+      reason: 'each SendGrid event must be an object; got string',
+    });
   });
 
   it.each<[Record<string, unknown>, string, string]>([
     [{ event: 'unsubscribe', sg_event_id: undefined }, 'MISSING_FIELD', 'sg_event_id is required'],
-    [{ event: 'unsubscribe', sg_event_id: 'x'.repeat(101) }, 'INVALID_FIELD', 'sg_event_id must be at most 100 characters; got 101'],
-    [{ event: 'unsubscribe', timestamp: '1700000000' }, 'INVALID_TIMESTAMP', 'timestamp must be an integer number of Unix seconds; got string "1700000000"'],
+    [
+      { event: 'unsubscribe', sg_event_id: 'x'.repeat(101) },
+      'INVALID_FIELD',
+      'sg_event_id must be at most 100 characters; got 101',
+    ],
+    [
+      { event: 'unsubscribe', timestamp: '1700000000' },
+      'INVALID_TIMESTAMP',
+      'timestamp must be an integer number of Unix seconds; got string "1700000000"',
+    ],
     [{ event: 'unsubscribe', email: undefined }, 'MISSING_FIELD', 'email is required'],
     [{ event: 'unsubscribe', email: '' }, 'NO_IDENTIFIER', 'no usable identifier: need one of email'],
     [{ event: 'unsubscrbe' }, 'UNKNOWN_EVENT_TYPE', 'event "unsubscrbe" is not a known SendGrid event type'],
@@ -64,13 +94,21 @@ describe('mapSendgridEvents', () => {
 
   it('rejects a body that is not an array as a whole', () => {
     expect(mapSendgridEvents({ event: 'unsubscribe' }, ctx)).toEqual([
-      { outcome: 'rejected', code: 'INVALID_BODY', reason: 'SendGrid body must be a JSON array of events; got object', original: { event: 'unsubscribe' } },
+      {
+        outcome: 'rejected',
+        code: 'INVALID_BODY',
+        reason: 'SendGrid body must be a JSON array of events; got object',
+        original: { event: 'unsubscribe' },
+      },
     ]);
   });
 
   it('gives a duplicate delivery the same event id', () => {
     const [a] = mapSendgridEvents([event({ event: 'unsubscribe' })], ctx);
-    const [b] = mapSendgridEvents([event({ event: 'unsubscribe' })], { ...ctx, receivedAt: ctx.receivedAt + 3_600_000 });
+    const [b] = mapSendgridEvents([event({ event: 'unsubscribe' })], {
+      ...ctx,
+      receivedAt: ctx.receivedAt + 3_600_000,
+    });
     expect(a?.outcome === 'fact' && b?.outcome === 'fact' && a.fact.eventId === b.fact.eventId).toBe(true);
   });
 });

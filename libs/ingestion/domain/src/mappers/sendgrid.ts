@@ -8,7 +8,12 @@ import { assertNever } from '../result';
 import { factResult, ignored, rejection, type MapperContext, type MapResult } from './map-result';
 
 type ConsentEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport' | 'group_resubscribe';
-const CONSENT_EVENTS: readonly ConsentEvent[] = ['unsubscribe', 'group_unsubscribe', 'spamreport', 'group_resubscribe'];
+const CONSENT_EVENTS: readonly ConsentEvent[] = [
+  'unsubscribe',
+  'group_unsubscribe',
+  'spamreport',
+  'group_resubscribe',
+];
 /** Delivery and engagement events: accepted and counted, never errors. */
 export const SENDGRID_NON_CONSENT_EVENTS: readonly string[] = [
   'processed',
@@ -31,20 +36,28 @@ const MAX_SG_EVENT_ID = 100;
  */
 export const mapSendgridEvents = (body: unknown, ctx: MapperContext): readonly MapResult[] => {
   if (!Array.isArray(body)) {
-    return [rejection('INVALID_BODY', `SendGrid body must be a JSON array of events; got ${typeName(body)}`, body)];
+    return [
+      rejection('INVALID_BODY', `SendGrid body must be a JSON array of events; got ${typeName(body)}`, body),
+    ];
   }
   return body.map((event) => mapEvent(event, ctx));
 };
 
 const mapEvent = (event: unknown, ctx: MapperContext): MapResult => {
-  if (!isRecord(event)) return rejection('INVALID_EVENT', `each SendGrid event must be an object; got ${typeName(event)}`, event);
+  if (!isRecord(event))
+    return rejection('INVALID_EVENT', `each SendGrid event must be an object; got ${typeName(event)}`, event);
   const type = event['event'];
   if (typeof type !== 'string') {
-    return rejection(type === undefined ? 'MISSING_FIELD' : 'INVALID_FIELD', `event must be a string; got ${typeName(type)}`, event);
+    return rejection(
+      type === undefined ? 'MISSING_FIELD' : 'INVALID_FIELD',
+      `event must be a string; got ${typeName(type)}`,
+      event,
+    );
   }
   const consentEvent = CONSENT_EVENTS.find((c) => c === type);
   if (consentEvent !== undefined) return mapConsentEvent(consentEvent, event, ctx);
-  if (SENDGRID_NON_CONSENT_EVENTS.includes(type)) return ignored(`SendGrid "${type}" carries no consent change`, event);
+  if (SENDGRID_NON_CONSENT_EVENTS.includes(type))
+    return ignored(`SendGrid "${type}" carries no consent change`, event);
   return rejection('UNKNOWN_EVENT_TYPE', `event ${quote(type)} is not a known SendGrid event type`, event);
 };
 
@@ -53,8 +66,12 @@ const mapConsentEvent = (type: ConsentEvent, event: JsonObject, ctx: MapperConte
   if (!ref.ok) return rejection(ref.code, ref.reason, event);
   const occurredAt = parseUnixSeconds(event['timestamp']);
   if (!occurredAt.ok) return rejection(occurredAt.code, occurredAt.reason, event);
-  if (event['email'] === undefined || event['email'] === null) return rejection('MISSING_FIELD', 'email is required', event);
-  const identifiers = resolveIdentifiers({ email: { value: event['email'], path: 'email' } }, ctx.defaultRegion);
+  if (event['email'] === undefined || event['email'] === null)
+    return rejection('MISSING_FIELD', 'email is required', event);
+  const identifiers = resolveIdentifiers(
+    { email: { value: event['email'], path: 'email' } },
+    ctx.defaultRegion,
+  );
   if (!identifiers.ok) return rejection(identifiers.code, identifiers.reason, event);
   const [status, sourceOfChange] = consentChange(type);
   const envelope = {

@@ -51,7 +51,9 @@ describe('mapTwilioSms', () => {
     [{ Body: 'Please stop sending these' }, 'SMS keyword class "none" changes no consent'],
     [{ Body: undefined }, 'SMS keyword class "none" changes no consent'],
   ])('%j changes nothing', (over, reason) => {
-    expect(mapTwilioSms(inbound(over), ctx)).toEqual([{ outcome: 'ignored', reason, original: inbound(over) }]);
+    expect(mapTwilioSms(inbound(over), ctx)).toEqual([
+      { outcome: 'ignored', reason, original: inbound(over) },
+    ]);
   });
 
   it('normalizes a national From with the default region', () => {
@@ -63,10 +65,16 @@ describe('mapTwilioSms', () => {
     [{ MessageSid: undefined }, 'MISSING_FIELD', 'MessageSid is required'],
     [{ MessageSid: 'SM123' }, 'INVALID_FIELD', 'MessageSid "SM123" is not SM/MM followed by 32 hex digits'],
     [{ From: undefined }, 'MISSING_FIELD', 'From is required'],
-    [{ From: 'whatsapp:+12133734253' }, 'INVALID_PHONE', 'From uses the "whatsapp:" channel prefix; only SMS numbers carry SMS consent'],
+    [
+      { From: 'whatsapp:+12133734253' },
+      'INVALID_PHONE',
+      'From uses the "whatsapp:" channel prefix; only SMS numbers carry SMS consent',
+    ],
     [{ From: '+1 213' }, 'INVALID_PHONE', 'From: phone is too short'],
     [{ From: '' }, 'NO_IDENTIFIER', 'no usable identifier: need one of From'],
   ])('rejects a STOP with %j', (over, code, reason) => {
-    expect(mapTwilioSms(inbound(over), ctx)).toEqual([{ outcome: 'rejected', code, reason, original: inbound(over) }]);
+    expect(mapTwilioSms(inbound(over), ctx)).toEqual([
+      { outcome: 'rejected', code, reason, original: inbound(over) },
+    ]);
   });
 });

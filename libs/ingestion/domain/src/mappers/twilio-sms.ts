@@ -21,12 +21,21 @@ export const mapTwilioSms = (fields: FormFields, ctx: MapperContext): readonly M
   if (change === null) return [ignored(`SMS keyword class "${keyword.kind}" changes no consent`, fields)];
   const sid = formValue(fields, 'MessageSid');
   if (sid === undefined) return [rejection('MISSING_FIELD', 'MessageSid is required', fields)];
-  if (!MESSAGE_SID.test(sid)) return [rejection('INVALID_FIELD', `MessageSid ${quote(sid)} is not SM/MM followed by 32 hex digits`, fields)];
+  if (!MESSAGE_SID.test(sid))
+    return [
+      rejection('INVALID_FIELD', `MessageSid ${quote(sid)} is not SM/MM followed by 32 hex digits`, fields),
+    ];
   const from = formValue(fields, 'From');
   if (from === undefined) return [rejection('MISSING_FIELD', 'From is required', fields)];
   if (/^[a-z]+:/i.test(from.trim())) {
     // whatsapp:+1…, messenger:… — another channel's address, not SMS consent.
-    return [rejection('INVALID_PHONE', `From uses the "${from.trim().split(':')[0]}:" channel prefix; only SMS numbers carry SMS consent`, fields)];
+    return [
+      rejection(
+        'INVALID_PHONE',
+        `From uses the "${from.trim().split(':')[0]}:" channel prefix; only SMS numbers carry SMS consent`,
+        fields,
+      ),
+    ];
   }
   const identifiers = resolveIdentifiers({ phone: { value: from, path: 'From' } }, ctx.defaultRegion);
   if (!identifiers.ok) return [rejection(identifiers.code, identifiers.reason, fields)];

@@ -42,10 +42,23 @@ describe('normalizeEmail', () => {
   it('rejects addresses over 254 characters', () => {
     const long = `${'a'.repeat(59)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com`;
     expect(long.length).toBe(255);
-    expect(normalizeEmail(long)).toEqual({ ok: false, code: 'INVALID_EMAIL', reason: 'email is 255 characters long; the maximum is 254' });
+    expect(normalizeEmail(long)).toEqual({
+      ok: false,
+      code: 'INVALID_EMAIL',
+      reason: 'email is 255 characters long; the maximum is 254',
+    });
   });
 
-  it.each([[42, 'number'], [null, 'null'], [['a@b.co'], 'array'], [{}, 'object']])('rejects non-string %j', (input, type) => {
-    expect(normalizeEmail(input)).toEqual({ ok: false, code: 'INVALID_EMAIL', reason: `email must be a string; got ${type}` });
+  it.each([
+    [42, 'number'],
+    [null, 'null'],
+    [['a@b.co'], 'array'],
+    [{}, 'object'],
+  ])('rejects non-string %j', (input, type) => {
+    expect(normalizeEmail(input)).toEqual({
+      ok: false,
+      code: 'INVALID_EMAIL',
+      reason: `email must be a string; got ${type}`,
+    });
   });
 });

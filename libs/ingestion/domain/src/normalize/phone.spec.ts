@@ -14,11 +14,19 @@ describe('normalizePhone', () => {
 
   it.each([
     ['07911 123456', 'US', 'phone is too long'],
-    ['+1 123 456 7890', 'US', 'phone is not a valid number for its country (no number plan matches these digits)'],
+    [
+      '+1 123 456 7890',
+      'US',
+      'phone is not a valid number for its country (no number plan matches these digits)',
+    ],
     ['+1 213', 'US', 'phone is too short'],
     ['12', 'US', 'phone is too short'],
     ['hello', 'US', 'phone is not a number'],
-    ['+999 123 456 789', 'US', 'phone has no valid country: write it with "+" and a country calling code, or configure a default region'],
+    [
+      '+999 123 456 789',
+      'US',
+      'phone has no valid country: write it with "+" and a country calling code, or configure a default region',
+    ],
     ['call me at +12133734253', 'US', 'phone is not a number'],
     ['', 'US', 'phone is empty'],
   ])('rejects %j (region %s): %s', (input, region, reason) => {
@@ -26,7 +34,11 @@ describe('normalizePhone', () => {
   });
 
   it('rejects non-string input with its type', () => {
-    expect(normalizePhone(2133734253, 'US')).toEqual({ ok: false, code: 'INVALID_PHONE', reason: 'phone must be a string; got number' });
+    expect(normalizePhone(2133734253, 'US')).toEqual({
+      ok: false,
+      code: 'INVALID_PHONE',
+      reason: 'phone must be a string; got number',
+    });
   });
 
   it('rejects an unsupported default region as a configuration error', () => {

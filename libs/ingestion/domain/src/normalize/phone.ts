@@ -21,12 +21,17 @@ const MAX_PHONE_INPUT_LENGTH = 64;
  */
 export const normalizePhone = (input: unknown, defaultRegion: string): Result<string, PhoneErrorCode> => {
   if (!isSupportedCountry(defaultRegion)) {
-    return fail('INVALID_DEFAULT_REGION', `default region ${JSON.stringify(defaultRegion)} is not a supported ISO country code`);
+    return fail(
+      'INVALID_DEFAULT_REGION',
+      `default region ${JSON.stringify(defaultRegion)} is not a supported ISO country code`,
+    );
   }
-  if (typeof input !== 'string') return fail('INVALID_PHONE', `phone must be a string; got ${typeName(input)}`);
+  if (typeof input !== 'string')
+    return fail('INVALID_PHONE', `phone must be a string; got ${typeName(input)}`);
   const text = input.trim();
   if (text.length === 0) return fail('INVALID_PHONE', 'phone is empty');
-  if (text.length > MAX_PHONE_INPUT_LENGTH) return fail('INVALID_PHONE', `phone is longer than ${MAX_PHONE_INPUT_LENGTH} characters`);
+  if (text.length > MAX_PHONE_INPUT_LENGTH)
+    return fail('INVALID_PHONE', `phone is longer than ${MAX_PHONE_INPUT_LENGTH} characters`);
   const parsed = parse(text, defaultRegion);
   if (!parsed.ok) return parsed;
   if (parsed.value.isValid()) return ok(parsed.value.number);

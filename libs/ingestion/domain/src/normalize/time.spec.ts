@@ -45,13 +45,20 @@ describe('parseIso8601 (Segment timestamp)', () => {
   });
 
   it('rejects non-strings', () => {
-    expect(parseIso8601(1709294400000)).toEqual({ ok: false, code: 'INVALID_TIMESTAMP', reason: 'timestamp must be an ISO 8601 string; got number' });
+    expect(parseIso8601(1709294400000)).toEqual({
+      ok: false,
+      code: 'INVALID_TIMESTAMP',
+      reason: 'timestamp must be an ISO 8601 string; got number',
+    });
   });
 });
 
 describe('parseMailchimpFiredAt', () => {
   it('reads "YYYY-MM-DD HH:MM:SS" as UTC', () => {
-    expect(parseMailchimpFiredAt('2009-03-26 21:35:57')).toEqual({ ok: true, value: Date.UTC(2009, 2, 26, 21, 35, 57) });
+    expect(parseMailchimpFiredAt('2009-03-26 21:35:57')).toEqual({
+      ok: true,
+      value: Date.UTC(2009, 2, 26, 21, 35, 57),
+    });
   });
 
   it.each(['2009-03-26T21:35:57Z', '2009-03-26 21:35', '2009-02-30 10:00:00', ''])('rejects %j', (input) => {

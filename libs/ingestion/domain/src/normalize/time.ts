@@ -12,7 +12,10 @@ const MAX_EPOCH_MS = Date.UTC(2100, 0, 1);
 /** SendGrid `timestamp`: integer Unix seconds. */
 export const parseUnixSeconds = (input: unknown): TimeResult => {
   if (typeof input !== 'number' || !Number.isInteger(input)) {
-    return fail('INVALID_TIMESTAMP', `timestamp must be an integer number of Unix seconds; got ${describe(input)}`);
+    return fail(
+      'INVALID_TIMESTAMP',
+      `timestamp must be an integer number of Unix seconds; got ${describe(input)}`,
+    );
   }
   return inWindow(input * 1000);
 };
@@ -24,10 +27,14 @@ const ISO_8601 =
 
 /** Segment `timestamp` / `originalTimestamp`, and our own API: ISO 8601 with `Z` or an offset. */
 export const parseIso8601 = (input: unknown): TimeResult => {
-  if (typeof input !== 'string') return fail('INVALID_TIMESTAMP', `timestamp must be an ISO 8601 string; got ${typeName(input)}`);
+  if (typeof input !== 'string')
+    return fail('INVALID_TIMESTAMP', `timestamp must be an ISO 8601 string; got ${typeName(input)}`);
   const m = ISO_8601.exec(input.trim());
   if (m === null) {
-    return fail('INVALID_TIMESTAMP', `timestamp ${quote(input)} is not ISO 8601 with a time zone (e.g. 2024-03-01T12:00:00.000Z)`);
+    return fail(
+      'INVALID_TIMESTAMP',
+      `timestamp ${quote(input)} is not ISO 8601 with a time zone (e.g. 2024-03-01T12:00:00.000Z)`,
+    );
   }
   const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m;
   const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
@@ -42,7 +49,8 @@ const MAILCHIMP_FIRED_AT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** Mailchimp `fired_at`: "YYYY-MM-DD HH:MM:SS", always UTC. */
 export const parseMailchimpFiredAt = (input: unknown): TimeResult => {
-  if (typeof input !== 'string') return fail('INVALID_TIMESTAMP', `fired_at must be a string; got ${typeName(input)}`);
+  if (typeof input !== 'string')
+    return fail('INVALID_TIMESTAMP', `fired_at must be a string; got ${typeName(input)}`);
   const m = MAILCHIMP_FIRED_AT.exec(input.trim());
   if (m === null) return fail('INVALID_TIMESTAMP', `fired_at ${quote(input)} is not "YYYY-MM-DD HH:MM:SS"`);
   const [, y, mo, d, h, mi, s] = m;
@@ -52,7 +60,14 @@ export const parseMailchimpFiredAt = (input: unknown): TimeResult => {
 type Parts = readonly [string?, string?, string?, string?, string?, string?];
 
 const fromParts = (input: string, parts: Parts, millis: number, offsetMinutes: number): TimeResult => {
-  const [year, month, day, hour, minute, second] = parts.map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = parts.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   // Date.UTC rolls 2024-02-30 over to March; round-tripping the fields catches impossible dates.
   const check = new Date(utc);
@@ -63,14 +78,22 @@ const fromParts = (input: string, parts: Parts, millis: number, offsetMinutes: n
     check.getUTCHours() === hour &&
     check.getUTCMinutes() === minute &&
     check.getUTCSeconds() === second;
-  if (!exact) return fail('INVALID_TIMESTAMP', `timestamp ${quote(input)} is not a real calendar date and time`);
+  if (!exact)
+    return fail('INVALID_TIMESTAMP', `timestamp ${quote(input)} is not a real calendar date and time`);
   return inWindow(utc - offsetMinutes * 60_000);
 };
 
 const inWindow = (epochMs: number): TimeResult =>
   epochMs >= MIN_EPOCH_MS && epochMs < MAX_EPOCH_MS
     ? ok(epochMs)
-    : fail('INVALID_TIMESTAMP', `timestamp ${epochMs} ms is outside 2000-01-01..2100-01-01 UTC (wrong unit?)`);
+    : fail(
+        'INVALID_TIMESTAMP',
+        `timestamp ${epochMs} ms is outside 2000-01-01..2100-01-01 UTC (wrong unit?)`,
+      );
 
 const describe = (value: unknown): string =>
-  typeof value === 'string' ? `string ${quote(value)}` : typeof value === 'number' ? String(value) : typeName(value);
+  typeof value === 'string'
+    ? `string ${quote(value)}`
+    : typeof value === 'number'
+      ? String(value)
+      : typeName(value);

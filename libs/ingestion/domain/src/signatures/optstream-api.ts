@@ -1,5 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual, DEFAULT_TOLERANCE_SECONDS, rejected, timestampProblem, VERIFIED, type Verification } from './verification';
+import {
+  constantTimeEqual,
+  DEFAULT_TOLERANCE_SECONDS,
+  rejected,
+  timestampProblem,
+  VERIFIED,
+  type Verification,
+} from './verification';
 
 /**
  * Signed requests from our own systems (`POST /v1/preferences`). Header scheme (chosen here, close to
@@ -29,29 +36,51 @@ const ID_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const SIGNATURE_ENTRY = /^v1=([0-9a-f]{64})$/;
 
 export const verifyOptstreamSignature = (input: OptstreamSignatureInput): Verification => {
-  if (input.secrets.length === 0) return rejected('NO_SECRET_CONFIGURED', 'no API signing secret is configured');
+  if (input.secrets.length === 0)
+    return rejected('NO_SECRET_CONFIGURED', 'no API signing secret is configured');
   if (input.signature === undefined || input.signature.trim() === '') {
     return rejected('MISSING_SIGNATURE', `the ${OPTSTREAM_SIGNATURE_HEADER} header is missing`);
   }
   if (input.id === undefined || !ID_PATTERN.test(input.id)) {
-    return rejected('MALFORMED_SIGNATURE', `the ${OPTSTREAM_ID_HEADER} header must be 1 to 255 visible ASCII characters`);
+    return rejected(
+      'MALFORMED_SIGNATURE',
+      `the ${OPTSTREAM_ID_HEADER} header must be 1 to 255 visible ASCII characters`,
+    );
   }
-  const stale = timestampProblem(input.timestamp, input.nowMs, input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS);
+  const stale = timestampProblem(
+    input.timestamp,
+    input.nowMs,
+    input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+  );
   if (stale !== null) return stale;
   const provided = parseSignatureHeader(input.signature);
   if (provided === null) {
-    return rejected('MALFORMED_SIGNATURE', `the ${OPTSTREAM_SIGNATURE_HEADER} header must be one or more "v1=<64 lowercase hex>" separated by spaces`);
+    return rejected(
+      'MALFORMED_SIGNATURE',
+      `the ${OPTSTREAM_SIGNATURE_HEADER} header must be one or more "v1=<64 lowercase hex>" separated by spaces`,
+    );
   }
   const timestamp = (input.timestamp ?? '').trim();
-  const expected = input.secrets.map((secret) => Buffer.from(hmacHex(secret, input.id ?? '', timestamp, input.rawBody), 'utf8'));
+  const expected = input.secrets.map((secret) =>
+    Buffer.from(hmacHex(secret, input.id ?? '', timestamp, input.rawBody), 'utf8'),
+  );
   // Compare every pair without short-circuiting on content; which secret matched is not a secret.
   const matched = expected.some((e) => provided.some((p) => constantTimeEqual(e, p)));
-  return matched ? VERIFIED : rejected('SIGNATURE_MISMATCH', 'no active secret produced the given signature for this id, timestamp and body');
+  return matched
+    ? VERIFIED
+    : rejected(
+        'SIGNATURE_MISMATCH',
+        'no active secret produced the given signature for this id, timestamp and body',
+      );
 };
 
 /** Builds the signature header value; for our own clients and tests. */
-export const signOptstreamRequest = (secret: string, id: string, timestamp: string, rawBody: Buffer | string): string =>
-  `v1=${hmacHex(secret, id, timestamp, rawBody)}`;
+export const signOptstreamRequest = (
+  secret: string,
+  id: string,
+  timestamp: string,
+  rawBody: Buffer | string,
+): string => `v1=${hmacHex(secret, id, timestamp, rawBody)}`;
 
 const hmacHex = (secret: string, id: string, timestamp: string, rawBody: Buffer | string): string =>
   createHmac('sha256', secret).update(`${id}.${timestamp}.`, 'utf8').update(rawBody).digest('hex');

@@ -5,7 +5,8 @@ import { parseSendgridPublicKey, verifySendgridSignature, type SendgridSignature
 const VECTOR_KEY =
   'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==';
 const VECTOR_TIMESTAMP = '1600112502';
-const VECTOR_SIGNATURE = 'MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM=';
+const VECTOR_SIGNATURE =
+  'MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM=';
 const VECTOR_BODY =
   JSON.stringify([
     {
@@ -51,7 +52,11 @@ describe('verifySendgridSignature — SendGrid SDK test vector', () => {
     ['timestamp not digits', { timestamp: '2020-09-14T19:41:42Z' }, 'MALFORMED_TIMESTAMP'],
     ['stale by 301 s', { nowMs: VECTOR_NOW + 301_000 }, 'STALE_TIMESTAMP'],
     ['from the future by 301 s', { nowMs: VECTOR_NOW - 301_000 }, 'STALE_TIMESTAMP'],
-    ['older than a custom tolerance', { nowMs: VECTOR_NOW + 61_000, toleranceSeconds: 60 }, 'STALE_TIMESTAMP'],
+    [
+      'older than a custom tolerance',
+      { nowMs: VECTOR_NOW + 61_000, toleranceSeconds: 60 },
+      'STALE_TIMESTAMP',
+    ],
   ])('rejects when %s', (_, over, code) => {
     expect(verifySendgridSignature(vectorInput(over))).toMatchObject({ ok: false, code });
   });
@@ -64,7 +69,8 @@ describe('verifySendgridSignature — SendGrid SDK test vector', () => {
 describe('verifySendgridSignature — signed like SendGrid with node:crypto', () => {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const base64Key = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-  const body = '[{"email":"a@example.com","event":"unsubscribe","sg_event_id":"abc","timestamp":1700000000}]\r\n';
+  const body =
+    '[{"email":"a@example.com","event":"unsubscribe","sg_event_id":"abc","timestamp":1700000000}]\r\n';
   const timestamp = '1700000000';
   const signature = sign('sha256', Buffer.from(timestamp + body), privateKey).toString('base64');
 
@@ -72,23 +78,40 @@ describe('verifySendgridSignature — signed like SendGrid with node:crypto', ()
     const key = parseSendgridPublicKey(base64Key);
     expect(key.ok).toBe(true);
     if (!key.ok) return;
-    expect(verifySendgridSignature({ publicKey: key.value, signature, timestamp, rawBody: body, nowMs: 1700000010_000 })).toEqual({ ok: true });
+    expect(
+      verifySendgridSignature({
+        publicKey: key.value,
+        signature,
+        timestamp,
+        rawBody: body,
+        nowMs: 1700000010_000,
+      }),
+    ).toEqual({ ok: true });
   });
 
   it('rejects the vector signature under another key', () => {
     const key = parseSendgridPublicKey(base64Key);
     if (!key.ok) throw new Error(key.reason);
-    expect(verifySendgridSignature(vectorInput({ publicKey: key.value }))).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' });
+    expect(verifySendgridSignature(vectorInput({ publicKey: key.value }))).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_MISMATCH',
+    });
   });
 });
 
 describe('parseSendgridPublicKey', () => {
   it('rejects non-DER input', () => {
-    expect(parseSendgridPublicKey('not a key')).toEqual({ ok: false, code: 'INVALID_PUBLIC_KEY', reason: 'the SendGrid verification key is not base64 DER SPKI' });
+    expect(parseSendgridPublicKey('not a key')).toEqual({
+      ok: false,
+      code: 'INVALID_PUBLIC_KEY',
+      reason: 'the SendGrid verification key is not base64 DER SPKI',
+    });
   });
 
   it('rejects a key on another curve', () => {
-    const other = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const other = generateKeyPairSync('ec', { namedCurve: 'secp384r1' })
+      .publicKey.export({ format: 'der', type: 'spki' })
+      .toString('base64');
     expect(parseSendgridPublicKey(other)).toMatchObject({ ok: false, code: 'INVALID_PUBLIC_KEY' });
   });
 });

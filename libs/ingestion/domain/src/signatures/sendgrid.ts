@@ -1,6 +1,12 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { fail, ok, type Result } from '../result';
-import { DEFAULT_TOLERANCE_SECONDS, rejected, timestampProblem, VERIFIED, type Verification } from './verification';
+import {
+  DEFAULT_TOLERANCE_SECONDS,
+  rejected,
+  timestampProblem,
+  VERIFIED,
+  type Verification,
+} from './verification';
 
 export const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
 export const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
@@ -11,9 +17,16 @@ export const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp
  */
 export const parseSendgridPublicKey = (base64Spki: string): Result<KeyObject, 'INVALID_PUBLIC_KEY'> => {
   try {
-    const key = createPublicKey({ key: Buffer.from(base64Spki.trim(), 'base64'), format: 'der', type: 'spki' });
+    const key = createPublicKey({
+      key: Buffer.from(base64Spki.trim(), 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      return fail('INVALID_PUBLIC_KEY', 'the SendGrid verification key must be an EC P-256 (prime256v1) public key');
+      return fail(
+        'INVALID_PUBLIC_KEY',
+        'the SendGrid verification key must be an EC P-256 (prime256v1) public key',
+      );
     }
     return ok(key);
   } catch {
@@ -39,7 +52,11 @@ export const verifySendgridSignature = (input: SendgridSignatureInput): Verifica
   if (input.signature === undefined || input.signature.trim() === '') {
     return rejected('MISSING_SIGNATURE', `the ${SENDGRID_SIGNATURE_HEADER} header is missing`);
   }
-  const stale = timestampProblem(input.timestamp, input.nowMs, input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS);
+  const stale = timestampProblem(
+    input.timestamp,
+    input.nowMs,
+    input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+  );
   if (stale !== null) return stale;
   const signature = Buffer.from(input.signature.trim(), 'base64');
   if (signature.length === 0) return rejected('MALFORMED_SIGNATURE', 'the SendGrid signature is not base64');
@@ -58,4 +75,5 @@ const ecdsaVerify = (data: Buffer, key: KeyObject, signature: Buffer): boolean =
   }
 };
 
-const toBuffer = (body: Buffer | string): Buffer => (typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+const toBuffer = (body: Buffer | string): Buffer =>
+  typeof body === 'string' ? Buffer.from(body, 'utf8') : body;

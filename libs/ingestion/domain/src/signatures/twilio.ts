@@ -28,14 +28,26 @@ export const verifyTwilioSignature = (input: TwilioSignatureInput): Verification
   const matches = urlVariants(input.publicUrl).some((url) =>
     constantTimeEqual(Buffer.from(twilioSignature(input.authToken, url, input.params), 'utf8'), received),
   );
-  return matches ? VERIFIED : rejected('SIGNATURE_MISMATCH', 'the Twilio signature does not match the configured URL and the parameters');
+  return matches
+    ? VERIFIED
+    : rejected(
+        'SIGNATURE_MISMATCH',
+        'the Twilio signature does not match the configured URL and the parameters',
+      );
 };
 
 /** The signature Twilio computes; exported for simulators and tests. */
 export const twilioSignature = (authToken: string, url: string, params: FormFields): string => {
   const data = Object.keys(params)
     .sort()
-    .reduce((acc, name) => acc + paramValues(params[name]).map((value) => name + value).join(''), url);
+    .reduce(
+      (acc, name) =>
+        acc +
+        paramValues(params[name])
+          .map((value) => name + value)
+          .join(''),
+      url,
+    );
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
 };
 
@@ -60,6 +72,8 @@ const urlVariants = (url: string): string[] => {
   parsed.port = ''; // the URL API normalises a default port away, so `parsed` is now the portless form
   const portless = parsed.toString();
   const authority = `${parsed.protocol}//${parsed.host}`;
-  const ported = portless.startsWith(authority) ? `${authority}:${defaultPort}${portless.slice(authority.length)}` : portless;
+  const ported = portless.startsWith(authority)
+    ? `${authority}:${defaultPort}${portless.slice(authority.length)}`
+    : portless;
   return [...new Set([url, portless, ported])];
 };

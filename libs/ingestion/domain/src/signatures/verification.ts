@@ -11,10 +11,16 @@ export type SignatureErrorCode =
   | 'SIGNATURE_MISMATCH';
 
 /** A verifier's verdict. Every failure means "publish nothing"; the code picks 401 vs 403 and the metric label. */
-export type Verification = { readonly ok: true } | { readonly ok: false; readonly code: SignatureErrorCode; readonly reason: string };
+export type Verification =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: SignatureErrorCode; readonly reason: string };
 
 export const VERIFIED: Verification = { ok: true };
-export const rejected = (code: SignatureErrorCode, reason: string): Verification => ({ ok: false, code, reason });
+export const rejected = (code: SignatureErrorCode, reason: string): Verification => ({
+  ok: false,
+  code,
+  reason,
+});
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
@@ -36,12 +42,17 @@ export const timestampProblem = (
   nowMs: number,
   toleranceSeconds: number,
 ): Verification | null => {
-  if (header === undefined || header.trim() === '') return rejected('MISSING_TIMESTAMP', 'the signature timestamp header is missing');
+  if (header === undefined || header.trim() === '')
+    return rejected('MISSING_TIMESTAMP', 'the signature timestamp header is missing');
   const text = header.trim();
-  if (!/^\d{1,12}$/.test(text)) return rejected('MALFORMED_TIMESTAMP', 'the signature timestamp must be Unix seconds (digits only)');
+  if (!/^\d{1,12}$/.test(text))
+    return rejected('MALFORMED_TIMESTAMP', 'the signature timestamp must be Unix seconds (digits only)');
   const skewSeconds = Math.abs(nowMs / 1000 - Number(text));
   if (skewSeconds > toleranceSeconds) {
-    return rejected('STALE_TIMESTAMP', `the signature timestamp is ${Math.round(skewSeconds)} s away from now; the tolerance is ${toleranceSeconds} s`);
+    return rejected(
+      'STALE_TIMESTAMP',
+      `the signature timestamp is ${Math.round(skewSeconds)} s away from now; the tolerance is ${toleranceSeconds} s`,
+    );
   }
   return null;
 };
