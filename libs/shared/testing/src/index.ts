@@ -2,3 +2,4 @@ export * from './wait-for';
 export * from './test-stack';
 export * from './read-topic';
 export * from './fixtures';
+export * from './tail-topic';

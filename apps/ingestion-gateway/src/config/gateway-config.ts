@@ -1,0 +1,78 @@
+import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
+import { z } from 'zod';
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded');
+
+/** `key=source,key2=source2`: one Segment write key per source, so events say where they came from. */
+const writeKeys = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const keys = new Map<string, string>();
+    for (const entry of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const [key, source] = entry.split('=');
+      if (!key || !source) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `entry "${entry.slice(0, 4)}…" must be <writeKey>=<sourceName>`,
+        });
+        return z.NEVER;
+      }
+      keys.set(key, source);
+    }
+    return keys;
+  });
+
+export const gatewayConfigSchema = kafkaConfigSchema.extend({
+  PORT: env.port(8080),
+  HOST: z.string().default('0.0.0.0'),
+  /** HMAC key for message keys (keyed hash of the strongest identifier); shared with the identity resolver. */
+  OPTSTREAM_HASH_KEY: base64Key,
+  DEFAULT_PHONE_REGION: z.string().length(2).default('US'),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  /** The webhook URL exactly as configured in Twilio (behind a proxy the gateway sees another one). */
+  TWILIO_WEBHOOK_URL: z.string().url().optional(),
+  MAILCHIMP_WEBHOOK_SECRET: z.string().min(16).optional(),
+  SEGMENT_WRITE_KEYS: writeKeys,
+  /** Active secrets for POST /v1/preferences, comma-separated; more than one during rotation. */
+  API_SIGNING_SECRETS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  SIGNATURE_TOLERANCE_SECONDS: env.positiveInt(300),
+  SPOOL_DIR: z.string().default('.stack/spool/ingestion-gateway'),
+  SPOOL_MAX_BYTES: env.positiveInt(512 * 1024 * 1024),
+  /** How long a request waits for Kafka's acknowledgement before the event goes to the spool instead. */
+  PUBLISH_TIMEOUT_MS: env.positiveInt(2_000),
+  BODY_LIMIT_BYTES: env.positiveInt(1024 * 1024),
+  TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+const SECRETS = [
+  ...KAFKA_SECRET_NAMES,
+  'OPTSTREAM_HASH_KEY',
+  'TWILIO_AUTH_TOKEN',
+  'MAILCHIMP_WEBHOOK_SECRET',
+  'SEGMENT_WRITE_KEYS',
+  'API_SIGNING_SECRETS',
+] as const;
+
+export function loadGatewayConfig(source: NodeJS.ProcessEnv): GatewayConfig {
+  return loadConfig('ingestion-gateway', gatewayConfigSchema, withSecretFiles(source, SECRETS));
+}
+
+export const GATEWAY_CONFIG = Symbol('GatewayConfig');

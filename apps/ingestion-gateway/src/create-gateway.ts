@@ -1,0 +1,42 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GatewayConfig } from './config/gateway-config';
+import { GatewayModule } from './gateway.module';
+import { GatewayRuntime, startGatewayRuntime } from './gateway-runtime';
+import { GatewayErrorFilter } from './http/error.filter';
+import { keepRawBodies } from './http/raw-body-parser';
+
+export interface RunningGateway {
+  readonly app: NestFastifyApplication;
+  readonly runtime: GatewayRuntime;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts the gateway. Shutdown order matters: stop accepting HTTP first, then drain what was
+ * accepted to Kafka (or leave it durable in the spool), then disconnect.
+ */
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const runtime = await startGatewayRuntime(config);
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.withRuntime(runtime), adapter, {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  keepRawBodies(app.getHttpAdapter().getInstance(), config.BODY_LIMIT_BYTES);
+  app.useGlobalFilters(new GatewayErrorFilter());
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  runtime.log.info({ port }, 'ingestion-gateway listening');
+  return {
+    app,
+    runtime,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './durable-spool';
+export * from './spool-error';
+export * from './spool-options';
+export * from './spool-record';
+export * from './spool-warning';
