@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
+const CODE_BY_STATUS: Record<number, string> = {
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_CONTENT_TYPE',
+};
+
 /** Renders every error with the documented body; 503s tell the client when to come back. */
 @Catch()
 export class GatewayErrorFilter implements ExceptionFilter {
@@ -15,7 +22,7 @@ export class GatewayErrorFilter implements ExceptionFilter {
       const documented =
         typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'object'
           ? body
-          : { error: { code: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', reason: exception.message } };
+          : { error: { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', reason: exception.message } };
       void reply.status(status).send(documented);
       return;
     }

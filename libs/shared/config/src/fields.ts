@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /** Reusable field parsers for environment variables (which are always strings). */
 export const env = {
-  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  // 0 asks the OS for a free port (tests, side-by-side benchmarks).
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   boolean: (fallback: boolean) =>
     z
