@@ -108,3 +108,14 @@ export async function reset(s: StackSettings, log: Log): Promise<void> {
   rmSync(s.logDir, { recursive: true, force: true });
   log(`wiped ${s.dataDir}`);
 }
+
+/** Stops only the broker (fault tests: the gateway must keep accepting while Kafka is away). */
+export async function stopKafka(s: StackSettings): Promise<void> {
+  await stopProcess(s, KAFKA, join(s.dataDir, 'kafka', 'server.properties'), { graceMs: 60_000 });
+}
+
+/** Starts the broker again on its existing data and waits until it answers. */
+export async function startKafkaAgain(s: StackSettings, log: Log): Promise<void> {
+  await startKafka(s, await ensureKafkaJars(s, log));
+  await awaitKafka(s);
+}

@@ -37,7 +37,14 @@ export async function startGatewayRuntime(
   await provisionContracts(kafka, codec, [TOPICS.contactInbound, TOPICS.ingestionDeadLetter], {
     ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
   });
-  const publisher = new EventPublisher(kafka, codec, {});
+  const publisher = new EventPublisher(
+    kafka,
+    codec,
+    {},
+    {
+      retry: { retries: config.PUBLISH_RETRIES, initialRetryTime: 100, maxRetryTime: 1_000 },
+    },
+  );
   await publisher.connect();
   const { spool, warnings } = await DurableSpool.open(config.SPOOL_DIR, {
     maxBytes: config.SPOOL_MAX_BYTES,

@@ -28,8 +28,15 @@ export class GatewayHarness {
   inbound!: TopicTail;
   deadLetters!: TopicTail;
 
-  constructor(overrides: NodeJS.ProcessEnv = {}) {
-    const kafka = testKafkaConfig();
+  /** `tail: false` when the test reads topics itself (e.g. the broker is down at first). */
+  constructor(
+    overrides: NodeJS.ProcessEnv = {},
+    private readonly tail = true,
+  ) {
+    const kafka = testKafkaConfig({
+      KAFKA_BROKERS: overrides['KAFKA_BROKERS'],
+      SCHEMA_REGISTRY_URL: overrides['SCHEMA_REGISTRY_URL'],
+    });
     this.codec = AvroCodec.fromConfig(kafka);
     this.config = loadGatewayConfig({
       KAFKA_BROKERS: kafka.KAFKA_BROKERS.join(','),
@@ -53,6 +60,7 @@ export class GatewayHarness {
 
   async start(): Promise<void> {
     this.gateway = await startGateway(this.config);
+    if (!this.tail) return;
     const brokers = this.config.KAFKA_BROKERS;
     this.inbound = await tailTopic(brokers, TOPICS.contactInbound.name);
     this.deadLetters = await tailTopic(brokers, TOPICS.ingestionDeadLetter.name);

@@ -53,8 +53,13 @@ export const gatewayConfigSchema = kafkaConfigSchema.extend({
   SIGNATURE_TOLERANCE_SECONDS: env.positiveInt(300),
   SPOOL_DIR: z.string().default('.stack/spool/ingestion-gateway'),
   SPOOL_MAX_BYTES: env.positiveInt(512 * 1024 * 1024),
-  /** How long a request waits for Kafka's acknowledgement before the event goes to the spool instead. */
-  PUBLISH_TIMEOUT_MS: env.positiveInt(2_000),
+  /**
+   * Send retries before an event goes to the spool instead. Small on purpose: a send must fail
+   * definitively (not linger and land later, which would duplicate what the spool re-sends).
+   */
+  PUBLISH_RETRIES: z.coerce.number().int().min(0).default(3),
+  /** Hard upper bound on waiting for Kafka in a request, should the client hang; then the spool takes over. */
+  PUBLISH_TIMEOUT_MS: env.positiveInt(10_000),
   BODY_LIMIT_BYTES: env.positiveInt(1024 * 1024),
   TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

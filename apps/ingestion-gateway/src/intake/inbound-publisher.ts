@@ -87,7 +87,9 @@ export class InboundPublisher {
   drainOnce(): Promise<void> {
     if (this.draining || this.spool.depth() === 0) return this.draining ?? Promise.resolve();
     this.draining = this.spool
-      .drain((batch) => withTimeout(this.send(batch), this.options.publishTimeoutMs * 5), {
+      // No timeout race here: the producer's bounded retries end a failed send, and a send raced and
+      // abandoned could still land and then be sent again from the spool.
+      .drain((batch) => this.send(batch), {
         batchSize: this.options.drainBatchSize ?? 500,
       })
       .then(
@@ -131,7 +133,8 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no acknowledgement within ${ms} ms`)), ms);
   });
-  // A send that loses the race may still land later; the deterministic event id makes that harmless.
+  // Only a hung client loses this race (bounded retries normally end a send first). Such a send may still
+  // land later and be re-sent from the spool; the deterministic event id makes that duplicate harmless.
   work.catch(() => undefined);
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

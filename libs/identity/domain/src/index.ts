@@ -1,1 +1,6 @@
-export {};
+export * from './identifiers';
+export * from './view';
+export * from './ids';
+export * from './decide';
+export * from './evolve';
+export * from './decider';

@@ -1,1 +1,11 @@
-export {};
+export * from './assert-never';
+export * from './channels';
+export * from './latest-wins';
+export * from './rejection';
+export * from './contact-state';
+export * from './effects';
+export * from './fold';
+export * from './state-message';
+export * from './merge';
+export * from './profile';
+export * from './as-of';

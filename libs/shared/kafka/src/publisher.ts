@@ -1,4 +1,4 @@
-import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Producer, RetryOptions } from 'kafkajs';
 import { AvroCodec } from './codec';
 import { HEADER } from './headers';
 
@@ -12,8 +12,12 @@ export interface OutgoingEvent<T> {
 
 export interface PublisherOptions {
   readonly transactionalId?: string;
-  /** Linger lets KafkaJS fill batches under load at the cost of a little latency. */
   readonly compression?: CompressionTypes;
+  /**
+   * Bounds how long a send keeps retrying before it rejects. A caller with a fallback (the gateway's
+   * spool) needs a send that fails definitively rather than one that may still land after it gave up.
+   */
+  readonly retry?: RetryOptions;
 }
 
 /**
@@ -35,6 +39,7 @@ export class EventPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      ...(options.retry ? { retry: options.retry } : {}),
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));

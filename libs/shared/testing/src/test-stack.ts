@@ -5,8 +5,9 @@ import { kafkaConfigSchema, KafkaConfig, loadConfig } from '@optstream/config';
  * The real stack the Jest global setup started (or that the environment names: docker compose,
  * testcontainers, a CI service). Suites never care which one provided it.
  */
-export function testKafkaConfig(): KafkaConfig {
-  return loadConfig('test', kafkaConfigSchema, process.env);
+export function testKafkaConfig(overrides: NodeJS.ProcessEnv = {}): KafkaConfig {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return loadConfig('test', kafkaConfigSchema, { ...process.env, ...defined });
 }
 
 export function testDatabaseUrl(): string {
