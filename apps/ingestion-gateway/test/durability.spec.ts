@@ -4,8 +4,14 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TOPICS } from '@optstream/contracts';
 import { readTopic, waitFor } from '@optstream/testing';
-import { loadStackSettings, stackEndpoints } from '../../../tools/stack/settings';
-import { down, startKafkaAgain, stopKafka, up } from '../../../tools/stack/stack';
+import {
+  down,
+  loadStackSettings,
+  stackEndpoints,
+  startKafkaAgain,
+  stopKafka,
+  up,
+} from '@optstream/local-stack';
 import { GatewayHarness } from './gateway-harness';
 
 jest.setTimeout(300_000);
