@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'preferences-data-access',
+  rootDir: __dirname,
+};
