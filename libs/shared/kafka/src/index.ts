@@ -10,3 +10,4 @@ export * from './consumer';
 export * from './nest/kafka-event-context';
 export * from './nest/kafka-event-transport';
 export * from './provision';
+export * from './send-coalescer';

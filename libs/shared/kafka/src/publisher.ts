@@ -1,6 +1,7 @@
-import { CompressionTypes, Kafka, Producer, RetryOptions } from 'kafkajs';
+import { Kafka, Producer, RetryOptions } from 'kafkajs';
 import { AvroCodec } from './codec';
 import { HEADER } from './headers';
+import { SendCoalescer } from './send-coalescer';
 
 export interface OutgoingEvent<T> {
   readonly key: string | Buffer | null;
@@ -11,8 +12,6 @@ export interface OutgoingEvent<T> {
 }
 
 export interface PublisherOptions {
-  readonly transactionalId?: string;
-  readonly compression?: CompressionTypes;
   /**
    * Bounds how long a send keeps retrying before it rejects. A caller with a fallback (the gateway's
    * spool) needs a send that fails definitively rather than one that may still land after it gave up.
@@ -27,21 +26,22 @@ export interface PublisherOptions {
  */
 export class EventPublisher {
   private readonly producer: Producer;
+  private readonly coalescer: SendCoalescer;
   private connected = false;
 
   constructor(
     kafka: Kafka,
     private readonly codec: AvroCodec,
     private readonly schemaNames: Readonly<Record<string, string>>,
-    private readonly options: PublisherOptions = {},
+    options: PublisherOptions = {},
   ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
     });
+    this.coalescer = new SendCoalescer(this.producer);
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
   }
@@ -72,12 +72,7 @@ export class EventPublisher {
         },
       })),
     );
-    await this.producer.send({
-      topic,
-      acks: -1,
-      compression: this.options.compression ?? CompressionTypes.None,
-      messages,
-    });
+    await this.coalescer.send(topic, messages);
   }
 
   /** Sends pre-encoded bytes (dead letters carry original payloads; replays resend them as they were). */
@@ -90,6 +85,6 @@ export class EventPublisher {
     }[],
   ): Promise<void> {
     if (messages.length === 0) return;
-    await this.producer.send({ topic, acks: -1, messages: [...messages] });
+    await this.coalescer.send(topic, messages);
   }
 }
