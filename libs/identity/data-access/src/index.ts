@@ -1,1 +1,10 @@
-export {};
+export * from './migrations';
+export * from './database';
+export * from './queryable';
+export * from './pg-errors';
+export * from './load-view';
+export * from './apply-identity';
+export * from './emitted-preferences';
+export * from './resolutions';
+export * from './data-key-store';
+export * from './event-bytes';

@@ -1,1 +1,11 @@
-export {};
+export * from './batch';
+export * from './database';
+export * from './migrations';
+export * from './projection-versions';
+export * from './offsets';
+export * from './outbox';
+export * from './preference-batch';
+export * from './identity-batch';
+export * from './state-rows';
+export * from './read-model';
+export * from './listings';

@@ -1,0 +1,43 @@
+import { counter, createMetricsRegistry, histogram, Registry } from '@optstream/observability';
+
+/** How one inbound fact ended: resolved now, already resolved (redelivery), or dead-lettered. */
+export type FactOutcome = 'resolved' | 'replayed' | 'republished' | 'rejected';
+
+export class ResolverMetrics {
+  readonly registry: Registry = createMetricsRegistry('identity-resolver');
+  readonly facts = counter<'outcome'>(
+    this.registry,
+    'identity_resolver_facts_total',
+    'Inbound facts by outcome (resolved, replayed, republished, rejected)',
+    ['outcome'],
+  );
+  readonly conflicts = counter(
+    this.registry,
+    'identity_resolver_conflicts_total',
+    'Resolutions that lost a race to another writer and were retried on a fresh view',
+    [],
+  );
+  readonly identityEvents = counter<'kind'>(
+    this.registry,
+    'identity_resolver_identity_events_total',
+    'identity.v1 events published, by kind',
+    ['kind'],
+  );
+  readonly preferenceEvents = counter<'origin'>(
+    this.registry,
+    'identity_resolver_preference_events_total',
+    'marketing-preference-updated.v1 events published (origin: fact or reemit)',
+    ['origin'],
+  );
+  readonly deadLetters = counter(
+    this.registry,
+    'identity_resolver_dead_letters_total',
+    'Inbound messages moved to identity.dead-letter.v1',
+    [],
+  );
+  readonly resolveSeconds = histogram(
+    this.registry,
+    'identity_resolver_fact_seconds',
+    'Time from receiving an inbound fact to its outputs being acknowledged by Kafka',
+  );
+}

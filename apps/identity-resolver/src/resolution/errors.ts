@@ -1,0 +1,28 @@
+import { DataKeyDestroyedError } from '@optstream/identity-data-access';
+import { isRetriable, ProcessingError } from '@optstream/kafka';
+
+// SQLSTATE classes where trying again can help: connection exceptions (08), serialization failures and
+// deadlocks (40), insufficient resources (53), operator intervention such as a restart (57).
+const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
+const TRANSIENT_NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded/i;
+
+/**
+ * The consumer library retries only what is marked retriable and dead-letters everything else. A
+ * Postgres blip is not poison: mark it retriable so the fact is retried (and, on shutdown, redelivered)
+ * rather than parked. Anything already classified (ours, KafkaJS's) passes through unchanged.
+ */
+export const classify = (error: unknown): unknown => {
+  if (error instanceof ProcessingError || isRetriable(error)) return error;
+  // An erased contact named again: nothing may be sealed for it; park the fact under a clear code.
+  if (error instanceof DataKeyDestroyedError) {
+    return new ProcessingError(error.code, error.message, false, { cause: error });
+  }
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if ((typeof code === 'string' && TRANSIENT_SQLSTATE.test(code)) || TRANSIENT_NETWORK.test(message)) {
+    return new ProcessingError('DATABASE_UNAVAILABLE', `identity database: ${message}`, true, {
+      cause: error,
+    });
+  }
+  return error;
+};

@@ -1,0 +1,27 @@
+import type { MarketingPreferenceUpdated } from '@optstream/contracts';
+import { emittedPreferences, type Queryable } from '@optstream/identity-data-access';
+import { reemittedEventId, type DeriveId, type ReemitPreferences } from '@optstream/identity-domain';
+
+/**
+ * The merged provisional contact's latest preference per channel, published again for the survivor.
+ * occurredAt stays the original, so newer state the survivor already has still wins downstream (rule 3);
+ * ids derive from the merge event's id, so a replayed merge re-emits the same events.
+ */
+export const reemit = async (
+  db: Queryable,
+  deriveId: DeriveId,
+  decision: ReemitPreferences,
+): Promise<MarketingPreferenceUpdated[]> => {
+  const latest = await emittedPreferences(db, decision.from);
+  return latest.map((p) => ({
+    eventId: reemittedEventId(deriveId, decision, p.channel),
+    externalId: decision.to,
+    channel: p.channel,
+    newStatus: p.newStatus,
+    sourceOfChange: p.sourceOfChange,
+    source: p.source,
+    occurredAt: p.occurredAt,
+    recordedAt: decision.recordedAt,
+    causationId: decision.causationId,
+  }));
+};

@@ -1,0 +1,31 @@
+import type { IdentityEvent } from '@optstream/contracts';
+import type { DataKeyStore } from '@optstream/identity-data-access';
+import type { IdentityDecision } from '@optstream/identity-domain';
+import { identifierAssociatedData, seal } from '@optstream/pii-crypto';
+
+/**
+ * Turns a decided identity event into the identity.v1 event: the plaintext identifier is sealed under
+ * the data key of the contact the event is about, with (externalId, kind) as associated data, so the
+ * sealed value cannot be passed off as another contact's or another kind. The plaintext goes no further.
+ */
+export const sealIdentity = async (
+  keys: DataKeyStore,
+  decision: IdentityDecision,
+): Promise<IdentityEvent> => {
+  const { identifier, ...rest } = decision;
+  if (identifier === null) return { ...rest, identifier: null };
+  const dataKey = await keys.keyFor(decision.externalId);
+  return {
+    ...rest,
+    identifier: {
+      kind: identifier.kind,
+      keyedHash: identifier.keyedHash,
+      sealedValue: seal(
+        dataKey.key,
+        identifier.plaintext,
+        identifierAssociatedData(decision.externalId, identifier.kind),
+      ),
+      dataKeyId: dataKey.keyId,
+    },
+  };
+};

@@ -1,0 +1,95 @@
+import { TOPICS } from '@optstream/contracts';
+import { DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
+import { uuidV5Ids } from '@optstream/identity-domain';
+import {
+  AvroCodec,
+  createKafkaClient,
+  EventConsumer,
+  EventPublisher,
+  provisionContracts,
+} from '@optstream/kafka';
+import { createLogger, type Logger } from '@optstream/observability';
+import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
+import type { ResolverConfig } from './config/resolver-config';
+import { startHealthServer } from './http/health-server';
+import { ResolverMetrics } from './observability/resolver-metrics';
+import { IdentityResolver } from './resolution/identity-resolver';
+
+export interface RunningResolver {
+  readonly url: string;
+  readonly metrics: ResolverMetrics;
+  readonly log: Logger;
+  /** Finishes the fact in hand, commits offsets, leaves the group, then closes everything else. */
+  stop(): Promise<void>;
+}
+
+const OWN_TOPICS = [
+  TOPICS.contactInbound,
+  TOPICS.identity,
+  TOPICS.marketingPreferenceUpdated,
+  TOPICS.identityDeadLetter,
+];
+
+export async function startResolver(
+  config: ResolverConfig,
+  log: Logger = createLogger('identity-resolver', config.LOG_LEVEL),
+): Promise<RunningResolver> {
+  const masterKeys = new LocalMasterKeyProvider({
+    activeKeyId: config.OPTSTREAM_ACTIVE_MASTER_KEY_ID,
+    keys: config.OPTSTREAM_MASTER_KEYS,
+  });
+  const kafka = createKafkaClient(config, 'identity-resolver');
+  const codec = AvroCodec.fromConfig(config);
+  await provisionContracts(kafka, codec, OWN_TOPICS, {
+    ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+  });
+  const publisher = new EventPublisher(
+    kafka,
+    codec,
+    Object.fromEntries(OWN_TOPICS.map((t) => [t.name, t.valueSchema])),
+  );
+  await publisher.connect();
+  const db = await openIdentityDatabase(config.DATABASE_URL, 'identity-resolver', config.DATABASE_POOL_SIZE);
+  const metrics = new ResolverMetrics();
+  const resolver = new IdentityResolver({
+    db,
+    keys: new DataKeyStore(db, masterKeys),
+    publisher,
+    hashKey: Buffer.from(config.OPTSTREAM_HASH_KEY, 'base64'),
+    deriveId: uuidV5Ids(),
+    now: Date.now,
+    metrics,
+    log,
+  });
+  const consumer = new EventConsumer(kafka, codec, publisher, {
+    service: 'identity-resolver',
+    groupId: config.CONSUMER_GROUP,
+    topics: [TOPICS.contactInbound.name],
+    deadLetterTopic: TOPICS.identityDeadLetter.name,
+    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
+    onDeadLetter: (topic, error) => {
+      metrics.deadLetters.inc();
+      log.warn({ topic, err: error instanceof Error ? error.message : String(error) }, 'fact dead-lettered');
+    },
+  });
+  await consumer.start({ each: (event) => resolver.handle(event) });
+  const health = await startHealthServer(
+    config.PORT,
+    config.HOST,
+    () => consumer.isRunning && publisher.isConnected && db.isInitialized,
+    metrics.registry,
+  );
+  log.info({ port: health.port, group: config.CONSUMER_GROUP }, 'identity-resolver running');
+  return {
+    url: `http://127.0.0.1:${health.port}`,
+    metrics,
+    log,
+    async stop() {
+      // Consumer first: its in-flight fact still needs the publisher and the database.
+      await consumer.stop();
+      await health.close();
+      await publisher.disconnect();
+      await db.destroy();
+    },
+  };
+}

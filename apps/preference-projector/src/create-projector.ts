@@ -1,0 +1,56 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ProjectorConfig } from './config/projector-config';
+import { ReadApiErrorFilter } from './http/error.filter';
+import { ProjectorModule } from './projector.module';
+import { startProjectorRuntime, type ProjectorRuntime } from './projector-runtime';
+
+export interface RunningProjector {
+  readonly app: NestFastifyApplication;
+  readonly runtime: ProjectorRuntime;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the projection loop and the read API. Shutdown: stop HTTP, then the consumer, then Postgres. */
+export async function startProjector(config: ProjectorConfig): Promise<RunningProjector> {
+  const runtime = await startProjectorRuntime(config);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ProjectorModule.withRuntime(runtime),
+    new FastifyAdapter(),
+    { logger: ['error', 'warn'] },
+  );
+  app.useGlobalFilters(new ReadApiErrorFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('optstream read API')
+      .setDescription('Contact consent read model: contacts, lookup, history, as-of, audiences, suppressions')
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
+      .build(),
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/openapi.json', async () => document);
+  // The route pattern, never the URL: externalIds and addresses must not become label values.
+  fastify.addHook('onResponse', async (request, reply) => {
+    runtime.metrics.requests.inc({
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+  });
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  runtime.log.info({ port }, 'preference-projector read API listening');
+  return {
+    app,
+    runtime,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { grants, hashApiKey, type Scope } from '../config/api-keys';
+import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
+import { httpError } from './http-error';
+
+const SCOPE = 'optstream:scope';
+/** The scope a route needs; `admin` keys pass every check. */
+export const RequireScope = (scope: Scope) => SetMetadata(SCOPE, scope);
+
+/** 401 without a known `x-api-key`, 403 when the key lacks the route's scope. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    @Inject(PROJECTOR_RUNTIME) private readonly runtime: ProjectorRuntime,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const needed = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (needed === undefined) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const header = request.headers['x-api-key'];
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!key) throw httpError(401, 'UNAUTHORIZED', 'x-api-key header is missing');
+    const scopes = this.runtime.config.READ_API_KEYS.get(hashApiKey(key));
+    if (!scopes) throw httpError(401, 'UNAUTHORIZED', 'x-api-key is not a known key');
+    if (!grants(scopes, needed)) throw httpError(403, 'FORBIDDEN', `this key lacks the "${needed}" scope`);
+    return true;
+  }
+}

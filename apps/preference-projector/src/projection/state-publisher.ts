@@ -1,0 +1,64 @@
+import type { ContactPreferencesState } from '@optstream/contracts';
+import type { EventPublisher } from '@optstream/kafka';
+import {
+  clearOutbox,
+  loadStates,
+  pendingOutbox,
+  type ChangedContact,
+  type ProjectionTarget,
+} from '@optstream/preferences-data-access';
+import { toStateMessage } from '@optstream/preferences-domain';
+import type { DataSource } from 'typeorm';
+import type { ProjectorMetrics } from '../observability/projector-metrics';
+
+/**
+ * Publishes full contact states to the compacted state topic after the batch that changed them has
+ * committed, then clears their outbox rows. If the process dies in between, the partition's next
+ * owner finds the rows and publishes first (`flushPending`): at least once, never lost.
+ */
+export class StatePublisher {
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly db: DataSource,
+    private readonly topic: string,
+    private readonly metrics: ProjectorMetrics,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async publish(target: ProjectionTarget, changed: readonly ChangedContact[]): Promise<void> {
+    if (changed.length === 0) return;
+    await this.publisher.publish<ContactPreferencesState>(
+      this.topic,
+      changed.map(({ state, causationId }) => ({
+        key: state.externalId,
+        value: toStateMessage(state, this.now(), causationId),
+        eventId: `${state.externalId}@${state.version}`,
+      })),
+    );
+    this.metrics.statesPublished.inc(changed.length);
+    await clearOutbox(
+      this.db,
+      target.version,
+      changed.map((c) => ({ externalId: c.state.externalId, causationId: c.causationId })),
+    );
+  }
+
+  /** Publishes the CURRENT state of every contact left in the partition's outbox. */
+  async flushPending(target: ProjectionTarget, topic: string, partition: number): Promise<number> {
+    const pending = await pendingOutbox(this.db, target.version, topic, partition);
+    if (pending.length === 0) return 0;
+    const states = await this.db.transaction((tx) =>
+      loadStates(
+        tx,
+        target.version,
+        pending.map((p) => p.externalId),
+      ),
+    );
+    const changed = pending.flatMap((p) => {
+      const state = states.get(p.externalId);
+      return state ? [{ state, causationId: p.causationId }] : [];
+    });
+    await this.publish(target, changed);
+    return changed.length;
+  }
+}

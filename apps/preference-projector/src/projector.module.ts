@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ContactsController } from './api/contacts.controller';
+import { ListingsController } from './api/listings.controller';
+import { ApiKeyGuard } from './http/api-key.guard';
+import { HealthController } from './http/health.controller';
+import { PROJECTOR_RUNTIME, type ProjectorRuntime } from './projector-runtime';
+
+@Module({})
+export class ProjectorModule {
+  static withRuntime(runtime: ProjectorRuntime): DynamicModule {
+    return {
+      module: ProjectorModule,
+      controllers: [ContactsController, ListingsController, HealthController],
+      providers: [{ provide: PROJECTOR_RUNTIME, useValue: runtime }, ApiKeyGuard],
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { DeadLetter } from '@optstream/contracts';
+import { tailTopic } from '@optstream/testing';
+import { at, preference, ProjectorHarness } from './projector-harness';
+
+jest.setTimeout(90_000);
+
+const statusOf = (state: { channels: readonly { channel: string; status: string }[] }, channel: string) =>
+  state.channels.find((c) => c.channel === channel)?.status;
+
+describe('preference-projector: latest change wins, per contact and channel, against the real stack', () => {
+  const h = new ProjectorHarness();
+  beforeAll(async () => {
+    await h.prepare();
+    await h.start();
+  });
+  afterAll(() => h.stop());
+
+  it('a newer change wins; a late older one enters the history only and publishes nothing', async () => {
+    const id = randomUUID();
+    await h.publishPreferences([preference(id, 'email', 'subscribed', 20)]);
+    expect((await h.waitForStates(id, 1)).map((s) => statusOf(s, 'email'))).toEqual(['subscribed']);
+
+    await h.publishPreferences([preference(id, 'email', 'unsubscribed', 10)]);
+    await h.waitForHistory(id, 2);
+    // Barrier: an effective change on another channel of the same contact (same partition, later offset).
+    await h.publishPreferences([preference(id, 'sms', 'unsubscribed', 30)]);
+    const states = await h.waitForStates(id, 2);
+    expect(states).toHaveLength(2);
+    expect(statusOf(states[1]!, 'email')).toBe('subscribed');
+    expect(statusOf(states[1]!, 'sms')).toBe('unsubscribed');
+
+    const history = (await (await h.get(`/v1/contacts/${id}/history`)).json()) as {
+      events: { status: string; channel: string; effect: string }[];
+    };
+    expect(history.events.map((e) => [e.channel, e.status, e.effect])).toEqual([
+      ['email', 'unsubscribed', 'older'],
+      ['email', 'subscribed', 'changed'],
+      ['sms', 'unsubscribed', 'changed'],
+    ]);
+  });
+
+  it('an exact tie goes to unsubscribed, whatever the arrival order', async () => {
+    const id = randomUUID();
+    await h.publishPreferences([
+      preference(id, 'push', 'unsubscribed', 5),
+      preference(id, 'push', 'subscribed', 5),
+    ]);
+    await h.waitForHistory(id, 2);
+    await h.publishPreferences([preference(id, 'email', 'subscribed', 6)]);
+    const states = await h.waitForStates(id, 2);
+    // The subscribe that lost the tie changed nothing; whether the two arrived in one batch or two,
+    // no state ever showed push subscribed.
+    expect(states.map((s) => statusOf(s, 'push'))).toEqual(['unsubscribed', 'unsubscribed']);
+    expect(states[states.length - 1]?.version).toBe(3);
+  });
+
+  it('the same eventId twice is one history row and one state message', async () => {
+    const id = randomUUID();
+    const event = preference(id, 'email', 'unsubscribed', 1);
+    await h.publishPreferences([event]);
+    await h.publishPreferences([event]);
+    await h.publishPreferences([preference(id, 'sms', 'subscribed', 2)]);
+    const states = await h.waitForStates(id, 2);
+    expect(await h.historyCount(id)).toBe(2);
+    expect(states.map((s) => s.causationId)).toEqual([event.eventId, expect.any(String)]);
+    expect(states.map((s) => s.version)).toEqual([1, 2]);
+  });
+
+  it('an undecodable record goes to the dead-letter topic with its bytes; the contact keeps flowing', async () => {
+    const id = randomUUID();
+    const dlq = await tailTopic(h.config.KAFKA_BROKERS, h.config.DEAD_LETTER_TOPIC);
+    try {
+      const garbage = Buffer.from('{"not":"avro"}');
+      await h.publishRaw(id, garbage);
+      await h.publishPreferences([preference(id, 'email', 'unsubscribed', 1)]);
+      await h.waitForStates(id, 1);
+      const [message] = await dlq.until((m) => m.key?.toString() === id);
+      const letter = await h.codec.decode<DeadLetter>(message?.value ?? null);
+      expect(letter).toMatchObject({
+        service: 'preference-projector',
+        originalTopic: h.config.PREFERENCES_TOPIC,
+        originalValue: garbage,
+        errorCode: 'DECODE_FAILED',
+      });
+    } finally {
+      await dlq.stop();
+    }
+  });
+
+  it('a restart resumes from the offsets stored in Postgres: nothing re-applied, nothing republished', async () => {
+    const id = randomUUID();
+    await h.publishPreferences([preference(id, 'email', 'subscribed', 1)]);
+    await h.waitForStates(id, 1);
+    await h.publishPreferences([preference(id, 'sms', 'subscribed', 2)]);
+    await h.waitForStates(id, 2);
+    const before = await (await h.get(`/v1/contacts/${id}`)).json();
+    await h.stopProjector();
+
+    // Written while the projector is down: one effective change and one older event.
+    await h.publishPreferences([
+      preference(id, 'email', 'unsubscribed', 3),
+      preference(id, 'sms', 'unsubscribed', 0),
+    ]);
+    await h.start();
+    await h.waitForHistory(id, 4);
+    const states = await h.waitForStates(id, 3);
+    expect(states.map((s) => statusOf(s, 'email'))).toEqual(['subscribed', 'subscribed', 'unsubscribed']);
+    expect(await h.historyCount(id)).toBe(4);
+
+    const metrics = await (await h.get('/metrics', null)).text();
+    // The new instance saw no record below the checkpoint: it started AT the stored offsets.
+    expect(metrics).not.toMatch(/projector_events_total\{[^}]*outcome="already_applied"[^}]*\} [1-9]/);
+    const after = (await (await h.get(`/v1/contacts/${id}`)).json()) as {
+      channels: { sms: { status: string } };
+    };
+    expect(after.channels.sms.status).toBe('subscribed');
+    expect(before).toMatchObject({ channels: { sms: { status: 'subscribed' } } });
+
+    // A barrier again: nothing else for this contact was published after the restart.
+    await h.publishPreferences([preference(id, 'push', 'subscribed', 4)]);
+    expect(await h.waitForStates(id, 4)).toHaveLength(4);
+    expect(at(4)).toBeGreaterThan(at(3));
+  });
+});

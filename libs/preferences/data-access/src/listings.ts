@@ -1,0 +1,146 @@
+import type { KnownChannel, KnownStatus } from '@optstream/preferences-domain';
+import type { DataSource } from 'typeorm';
+import { epochMs } from './state-rows';
+
+export type AudienceFilter = Readonly<Partial<Record<KnownChannel, KnownStatus>>>;
+
+export interface AudienceRow {
+  readonly externalId: string;
+  readonly email: KnownStatus | null;
+  readonly sms: KnownStatus | null;
+  readonly push: KnownStatus | null;
+}
+
+export interface SuppressionRow {
+  readonly externalId: string;
+  /** When the winning opt-out happened, and why. */
+  readonly since: number;
+  readonly sourceOfChange: string;
+  /** Keyed hashes of the channel's addresses (email for email, phone for sms; none for push). */
+  readonly keyedHashes: readonly string[];
+}
+
+/** A keyset page: rows strictly after `after`, up to and including `last`. */
+export interface PageBounds {
+  readonly after: string | null;
+  /** The page's last externalId, or null when the page is empty. */
+  readonly last: string | null;
+  /** Whether rows exist after `last`; then `last` is the next cursor. */
+  readonly more: boolean;
+}
+
+export interface Listing<R> {
+  /** The keyset column, qualified. */
+  readonly key: string;
+  /** SQL for `select` with the page clauses (on `key`) appended; $1 = version. */
+  readonly sql: (select: string, pageClauses: string) => string;
+  readonly select: string;
+  readonly params: readonly unknown[];
+  readonly map: (row: Record<string, unknown>) => R;
+}
+
+const CHUNK = 1_000;
+
+/**
+ * Streams a listing in external_id order, in bounded memory: the page's boundary is found first (an
+ * index-only scan of external_ids, so the cursor can go in the response headers before the body),
+ * then the rows are fetched CHUNK at a time with keyset queries and yielded as they arrive.
+ */
+export class Listings {
+  constructor(private readonly db: DataSource) {}
+
+  audience(version: number, filter: AudienceFilter): Listing<AudienceRow> {
+    const params: unknown[] = [version];
+    const conditions = (Object.entries(filter) as [KnownChannel, KnownStatus][]).map(([channel, status]) => {
+      params.push(status);
+      return `AND ${alias(channel)}.status = $${params.length}`;
+    });
+    return {
+      key: 'c.external_id',
+      select: `c.external_id, e.status AS email, s.status AS sms, p.status AS push`,
+      params,
+      sql: (select, page) => `SELECT ${select}
+          FROM preferences.contacts c
+          LEFT JOIN preferences.channel_state e ON e.projection_version = $1 AND e.external_id = c.external_id AND e.channel = 'email'
+          LEFT JOIN preferences.channel_state s ON s.projection_version = $1 AND s.external_id = c.external_id AND s.channel = 'sms'
+          LEFT JOIN preferences.channel_state p ON p.projection_version = $1 AND p.external_id = c.external_id AND p.channel = 'push'
+         WHERE c.projection_version = $1 AND c.merged_into IS NULL AND c.erased_at IS NULL
+           ${conditions.join(' ')} ${page}
+         ORDER BY c.external_id`,
+      map: (r) => ({
+        externalId: String(r['external_id']),
+        email: (r['email'] as KnownStatus | null) ?? null,
+        sms: (r['sms'] as KnownStatus | null) ?? null,
+        push: (r['push'] as KnownStatus | null) ?? null,
+      }),
+    };
+  }
+
+  /**
+   * Who must not be contacted on a channel. Erased contacts stay (suppression remembers, rule 9);
+   * merged-away contacts do not (their opt-outs were re-emitted under the survivor).
+   */
+  suppressions(version: number, channel: KnownChannel): Listing<SuppressionRow> {
+    // A literal from a closed set, not a parameter: the page-bounds query omits this column, and an
+    // unused parameter has no type Postgres can infer.
+    const kind = ({ email: 'email', sms: 'phone', push: null } as const)[channel];
+    const hashes =
+      kind === null
+        ? `'{}'::text[]`
+        : `COALESCE((SELECT array_agg(i.keyed_hash ORDER BY i.keyed_hash) FROM preferences.identifiers i
+                   WHERE i.projection_version = $1 AND i.external_id = s.external_id AND i.kind = '${kind}'), '{}')`;
+    return {
+      key: 's.external_id',
+      select: `s.external_id, ${epochMs('s.occurred_at')} AS since, s.source_of_change, ${hashes} AS hashes`,
+      params: [version, channel],
+      sql: (select, page) => `SELECT ${select}
+          FROM preferences.channel_state s
+          JOIN preferences.contacts c ON c.projection_version = $1 AND c.external_id = s.external_id
+         WHERE s.projection_version = $1 AND s.channel = $2 AND s.status = 'unsubscribed'
+           AND c.merged_into IS NULL ${page}
+         ORDER BY s.external_id`,
+      map: (r) => ({
+        externalId: String(r['external_id']),
+        since: Number(r['since']),
+        sourceOfChange: String(r['source_of_change']),
+        keyedHashes: (r['hashes'] as string[] | null) ?? [],
+      }),
+    };
+  }
+
+  async bounds<R>(listing: Listing<R>, after: string | null, limit: number): Promise<PageBounds> {
+    const params = [...listing.params, after ?? '', limit - 1];
+    const n = listing.params.length;
+    const rows: { external_id: string }[] = await this.db.query(
+      `${listing.sql(`${listing.key} AS external_id`, `AND ${listing.key} > $${n + 1}`)} OFFSET $${n + 2} LIMIT 2`,
+      params,
+    );
+    if (rows.length > 0) return { after, last: rows[0]?.external_id ?? null, more: rows.length > 1 };
+    // Fewer than `limit` rows: the page ends at the listing's last row.
+    const tail: { external_id: string }[] = await this.db.query(
+      `SELECT external_id FROM (${listing.sql(`${listing.key} AS external_id`, `AND ${listing.key} > $${n + 1}`)}) t
+        ORDER BY external_id DESC LIMIT 1`,
+      [...listing.params, after ?? ''],
+    );
+    return { after, last: tail[0]?.external_id ?? null, more: false };
+  }
+
+  async *rows<R>(listing: Listing<R>, bounds: PageBounds): AsyncGenerator<R[]> {
+    if (bounds.last === null) return;
+    const n = listing.params.length;
+    let after = bounds.after ?? '';
+    for (;;) {
+      const chunk: Record<string, unknown>[] = await this.db.query(
+        `${listing.sql(listing.select, `AND ${listing.key} > $${n + 1} AND ${listing.key} <= $${n + 2}`)} LIMIT ${CHUNK}`,
+        [...listing.params, after, bounds.last],
+      );
+      if (chunk.length === 0) return;
+      yield chunk.map(listing.map);
+      const last = chunk[chunk.length - 1];
+      if (chunk.length < CHUNK || !last) return;
+      after = String(last['external_id']);
+    }
+  }
+}
+
+const alias = (channel: KnownChannel): string => ({ email: 'e', sms: 's', push: 'p' })[channel];
