@@ -143,13 +143,17 @@ export class GatewayHarness {
     return this.codec.decode<DeadLetter>(message.value);
   }
 
-  /** Waits for the inbound facts with these event ids and returns them decoded, in arrival order. */
+  /** Waits for the inbound facts with these event ids and returns them decoded, in the order asked for. */
   async inboundFacts(eventIds: readonly string[]): Promise<ContactInbound[]> {
     const wanted = new Set(eventIds);
     const messages = await this.inbound.until(
       (m) => wanted.has(m.headers?.['optstream-event-id']?.toString() ?? ''),
       eventIds.length,
     );
-    return Promise.all(messages.map((m) => this.decodeInbound(m)));
+    // Different identifiers land on different partitions, so arrival order says nothing.
+    const facts = await Promise.all(messages.map((m) => this.decodeInbound(m)));
+    return eventIds
+      .map((id) => facts.find((f) => f.eventId === id))
+      .filter((f): f is ContactInbound => f !== undefined);
   }
 }
