@@ -71,7 +71,9 @@ async function main(): Promise<void> {
   // Bare baseline: parse JSON, encode nothing special, produce raw bytes with acks=all, answer 200.
   const kafka = createKafkaClient(kafkaConfig, 'bench-bare');
   const codec = AvroCodec.fromConfig(kafkaConfig);
-  await provisionContracts(kafka, codec, [TOPICS.contactInbound]);
+  // The baseline writes its raw JSON to a topic of its own, never to the contract's topics.
+  const bareTopic = { ...TOPICS.contactInbound, name: 'bench.bare-produce.v1', configs: { 'retention.ms': '3600000' } };
+  await provisionContracts(kafka, codec, [TOPICS.contactInbound, bareTopic]);
   const bare = new EventPublisher(kafka, codec, {});
   await bare.connect();
   const fastify = Fastify();
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
     const body = request.body as { batch?: object[] };
     const items = body.batch ?? [body];
     await bare.publishRaw(
-      TOPICS.contactInbound.name,
+      bareTopic.name,
       items.map((item) => {
         const json = JSON.stringify(item);
         return { key: createHash('sha256').update(json).digest('base64url'), value: Buffer.from(json) };

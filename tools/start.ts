@@ -44,8 +44,14 @@ async function main(): Promise<void> {
   const stopAll = () => {
     for (const child of children) child.kill('SIGTERM');
   };
-  process.on('SIGINT', stopAll);
-  process.on('SIGTERM', stopAll);
+  // Services never outlive `npm start`: Ctrl-C, a terminal hang-up, a kill, or a failed start stop them.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopAll);
+  process.on('exit', stopAll);
+  for (const child of children)
+    child.on(
+      'exit',
+      (code) => code !== 0 && code !== null && console.error(`a service exited (${code}); see the logs`),
+    );
   for (const service of SERVICES) {
     const ready = await waitUntil(
       async () =>
