@@ -72,7 +72,11 @@ async function main(): Promise<void> {
   const kafka = createKafkaClient(kafkaConfig, 'bench-bare');
   const codec = AvroCodec.fromConfig(kafkaConfig);
   // The baseline writes its raw JSON to a topic of its own, never to the contract's topics.
-  const bareTopic = { ...TOPICS.contactInbound, name: 'bench.bare-produce.v1', configs: { 'retention.ms': '3600000' } };
+  const bareTopic = {
+    ...TOPICS.contactInbound,
+    name: 'bench.bare-produce.v1',
+    configs: { 'retention.ms': '3600000' },
+  };
   await provisionContracts(kafka, codec, [TOPICS.contactInbound, bareTopic]);
   const bare = new EventPublisher(kafka, codec, {});
   await bare.connect();
