@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, startGatewayRuntime } from './gateway-runtime';
-import { GatewayErrorFilter } from './http/error.filter';
+import { DocumentedErrorFilter } from '@optstream/http-errors';
 import { keepRawBodies } from './http/raw-body-parser';
 
 export interface RunningGateway {
@@ -25,7 +25,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     logger: ['error', 'warn'],
   });
   keepRawBodies(app.getHttpAdapter().getInstance(), config.BODY_LIMIT_BYTES);
-  app.useGlobalFilters(new GatewayErrorFilter());
+  app.useGlobalFilters(new DocumentedErrorFilter());
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ProjectorConfig } from './config/projector-config';
-import { ReadApiErrorFilter } from './http/error.filter';
+import { DocumentedErrorFilter } from '@optstream/http-errors';
 import { ProjectorModule } from './projector.module';
 import { startProjectorRuntime, type ProjectorRuntime } from './projector-runtime';
 
@@ -21,7 +21,7 @@ export async function startProjector(config: ProjectorConfig): Promise<RunningPr
     new FastifyAdapter(),
     { logger: ['error', 'warn'] },
   );
-  app.useGlobalFilters(new ReadApiErrorFilter());
+  app.useGlobalFilters(new DocumentedErrorFilter());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
 import { GATEWAY_RUNTIME, GatewayRuntime } from '../gateway-runtime';
-import { httpError } from '../http/http-error';
+import { httpError } from '@optstream/http-errors';
 
 @Controller()
 export class HealthController {

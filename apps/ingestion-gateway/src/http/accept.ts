@@ -3,7 +3,7 @@ import { SpoolFullError } from '@optstream/ingestion-spool';
 import { IntakeOutcome, IntakeRequest } from '../intake/intake.service';
 import { GatewayRuntime } from '../gateway-runtime';
 import { Endpoint, Outcome } from '../observability/gateway-metrics';
-import { httpError } from './http-error';
+import { httpError } from '@optstream/http-errors';
 
 const OUTCOME_BY_STATUS: Record<number, Outcome> = {
   401: 'unauthorized',
@@ -37,9 +37,7 @@ export async function counted<T>(
 }
 
 function retryLater(): HttpException {
-  const error = httpError(503, 'SPOOL_FULL', 'Kafka is unreachable and the local spool is full; retry later');
-  (error as HttpException & { retryAfterSeconds: number }).retryAfterSeconds = 30;
-  return error;
+  return httpError(503, 'SPOOL_FULL', 'Kafka is unreachable and the local spool is full; retry later', 30);
 }
 
 /** Intake, then either the accepted outcome or a 400 with the first rejection's code and reason. */

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { FormFields, parseFormBody } from '@optstream/ingestion-domain';
-import { httpError } from './http-error';
+import { httpError } from '@optstream/http-errors';
 
 /** Fastify keeps every body as raw bytes (see raw-body-parser.ts): signatures are computed over them. */
 export function rawBody(request: FastifyRequest): Buffer {

@@ -1,5 +1,5 @@
 import { Verification } from '@optstream/ingestion-domain';
-import { httpError } from './http-error';
+import { httpError } from '@optstream/http-errors';
 
 /** Missing credentials are 401; present but wrong or stale ones are 403. Nothing is published either way. */
 export function assertVerified(verification: Verification): void {

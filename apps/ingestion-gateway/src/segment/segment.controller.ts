@@ -10,7 +10,7 @@ import {
 } from '@optstream/ingestion-domain';
 import { GATEWAY_RUNTIME, GatewayRuntime } from '../gateway-runtime';
 import { counted, intakeOrReject } from '../http/accept';
-import { httpError } from '../http/http-error';
+import { httpError } from '@optstream/http-errors';
 import { header, jsonBody, rawBody, requireContentType } from '../http/request-body';
 import { Endpoint } from '../observability/gateway-metrics';
 import { authenticateWriteKey } from './write-key';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { httpError } from '../http/http-error';
+import { httpError } from '@optstream/http-errors';
 import { header } from '../http/request-body';
 
 /**

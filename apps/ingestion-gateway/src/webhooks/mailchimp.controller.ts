@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { mapMailchimpWebhook } from '@optstream/ingestion-domain';
 import { GATEWAY_RUNTIME, GatewayRuntime } from '../gateway-runtime';
 import { counted, intakeOrReject } from '../http/accept';
-import { httpError } from '../http/http-error';
+import { httpError } from '@optstream/http-errors';
 import { formBody, header, rawBody, requireContentType } from '../http/request-body';
 import { notConfigured } from '../http/verification';
 

@@ -4,7 +4,7 @@ import { keyedHash } from '@optstream/pii-crypto';
 import { profileTraits, stateAsOf } from '@optstream/preferences-domain';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, RequireScope } from '../http/api-key.guard';
-import { httpError } from '../http/http-error';
+import { httpError } from '@optstream/http-errors';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
 import { externalIdParam, isoParam, lookupParam } from './params';
 import { channelsView, contactView, historyView } from './views';

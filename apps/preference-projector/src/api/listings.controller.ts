@@ -9,7 +9,7 @@ import {
 import { CHANNEL_ORDER, type KnownChannel, type KnownStatus } from '@optstream/preferences-domain';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, RequireScope } from '../http/api-key.guard';
-import { httpError } from '../http/http-error';
+import { httpError } from '@optstream/http-errors';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
 import { CONTENT_TYPE, encodeRows, type Format } from './stream-format';
 

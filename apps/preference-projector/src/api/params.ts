@@ -1,5 +1,5 @@
 import { normalizeEmail, normalizePhone } from './normalize';
-import { httpError } from '../http/http-error';
+import { httpError } from '@optstream/http-errors';
 
 const EXTERNAL_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 

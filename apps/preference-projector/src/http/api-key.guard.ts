@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { grants, hashApiKey, type Scope } from '../config/api-keys';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
-import { httpError } from './http-error';
+import { httpError } from '@optstream/http-errors';
 
 const SCOPE = 'optstream:scope';
 /** The scope a route needs; `admin` keys pass every check. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
-import { httpError } from './http-error';
+import { httpError } from '@optstream/http-errors';
 
 @ApiExcludeController()
 @Controller()
