@@ -7,6 +7,11 @@
  * A scope may use its own libraries and `scope:shared`; apps never import apps.
  */
 const scopes = ['ingestion', 'identity', 'preferences', 'connectors', 'tooling'];
+/** The operator CLI (backfill, rebuild, history, audit) is the one project that spans every scope. */
+const cliScope = {
+  sourceTag: 'scope:cli',
+  onlyDependOnLibsWithTags: [...scopes.map((s) => `scope:${s}`), 'scope:shared'],
+};
 
 export const depConstraints = [
   {
@@ -28,6 +33,7 @@ export const depConstraints = [
     ],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  cliScope,
   ...scopes.map((scope) => ({
     sourceTag: `scope:${scope}`,
     onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],

@@ -23,6 +23,30 @@ export const env = {
           .filter((s) => s.length > 0),
       ),
   url: () => z.string().url(),
+  /**
+   * `id=base64,id2=base64`: a key ring (e.g. every master key that may have wrapped a stored data key).
+   * Split on the FIRST '=' only, since base64 ends in '=' padding; key bytes are checked by their user.
+   */
+  keyRing: () =>
+    z.string().transform((raw, ctx) => {
+      const keys: Record<string, string> = {};
+      for (const entry of raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const at = entry.indexOf('=');
+        if (at <= 0 || at === entry.length - 1) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'each entry must be <keyId>=<base64 key>' });
+          return z.NEVER;
+        }
+        keys[entry.slice(0, at)] = entry.slice(at + 1);
+      }
+      if (Object.keys(keys).length === 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'at least one key is required' });
+        return z.NEVER;
+      }
+      return keys;
+    }),
 };
 
 /**

@@ -11,6 +11,8 @@ export interface ConsumedEvent<T> {
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: T;
+  /** The message value exactly as it arrived, for dead-letter records that keep the original bytes. */
+  readonly rawValue: Buffer | null;
   readonly headers: IHeaders;
   readonly timestamp: string;
 }
@@ -146,6 +148,7 @@ export class EventConsumer {
       offset: message.offset,
       key: message.key,
       value: await this.codec.decode<unknown>(message.value),
+      rawValue: message.value,
       headers: message.headers ?? {},
       timestamp: message.timestamp,
     };

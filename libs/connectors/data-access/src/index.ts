@@ -1,0 +1,4 @@
+export * from './database';
+export * from './queryable';
+export * from './delivery-log';
+export * from './parking-lot';

@@ -1,0 +1,44 @@
+import type { ContactConsent, ProviderName, Address } from './consent';
+
+/**
+ * The outcome of handing one contact's consent to one provider, after the adapter's own bounded retries.
+ * - delivered: the provider holds the state (or already did).
+ * - not-applicable: nothing to send (e.g. SendGrid and a contact without an email); recorded as delivered.
+ * - retry: a transient failure (429, 5xx, timeout, circuit open) that outlived the attempts: park it.
+ * - rejected: the provider refused this contact for good (other 4xx): dead-letter at once.
+ */
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'not-applicable'; readonly reason: string }
+  | {
+      readonly kind: 'retry';
+      readonly reason: string;
+      /** Earliest useful retry, from Retry-After / rate-limit reset headers, when the provider said so. */
+      readonly retryAfterMs?: number;
+    }
+  | { readonly kind: 'rejected'; readonly reason: string; readonly status?: number };
+
+export interface DeliveryResult {
+  readonly externalId: string;
+  readonly version: number;
+  readonly outcome: DeliveryOutcome;
+}
+
+/**
+ * One channel platform behind the channel-neutral interface every connector uses (the shape Novu uses:
+ * one adapter per vendor, chosen by configuration). `deliver` takes up to `maxBatch` contacts and returns
+ * one result per contact, never throws for a provider answer; it throws only for programmer errors.
+ */
+export interface ProviderAdapter {
+  readonly provider: ProviderName;
+  /** Addresses this provider is keyed by; the connector decrypts them from the identity store. */
+  readonly needs: readonly Address[];
+  /** Largest batch one call to `deliver` accepts (Braze 75 objects per /users/track, …). */
+  readonly maxBatch: number;
+  /**
+   * What of the consent this provider can represent, as a stable string: two states with the same
+   * fingerprint are the same delivery (no-op skip), e.g. SendGrid only sees the email channel.
+   */
+  fingerprint(consent: ContactConsent): string;
+  deliver(batch: readonly ContactConsent[]): Promise<readonly DeliveryResult[]>;
+}
