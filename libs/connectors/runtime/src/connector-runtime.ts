@@ -1,0 +1,142 @@
+import { TOPICS, type TopicDeclaration } from '@optstream/contracts';
+import { CONNECTORS_DATABASE, DeliveryLog, ParkingLot } from '@optstream/connectors-data-access';
+import type { Channel, ProviderAdapter } from '@optstream/connectors-domain';
+import { ContactAddressBook } from '@optstream/contact-addresses';
+import {
+  AvroCodec,
+  createKafkaClient,
+  EventConsumer,
+  EventPublisher,
+  provisionContracts,
+} from '@optstream/kafka';
+import { createLogger, type Logger } from '@optstream/observability';
+import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
+import { openDatabase } from '@optstream/postgres';
+import type { DataSource } from 'typeorm';
+import type { ConnectorConfig } from './connector-config';
+import { ConnectorMetrics } from './connector-metrics';
+import { Connector } from './connector';
+
+export interface ConnectorRuntime {
+  readonly service: string;
+  readonly config: ConnectorConfig;
+  readonly log: Logger;
+  readonly metrics: ConnectorMetrics;
+  readonly db: DataSource;
+  readonly connector: Connector;
+  readonly consumer: EventConsumer;
+  /** One pass over the parked deliveries that are due (the timer calls it; tests may too). */
+  retryParkedNow(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const CONNECTOR_RUNTIME = Symbol('ConnectorRuntime');
+
+function connectorTopics(config: ConnectorConfig): TopicDeclaration[] {
+  return [
+    { ...TOPICS.contactPreferencesState, name: config.STATE_TOPIC },
+    { ...TOPICS.connectorsDeadLetter, name: config.DEAD_LETTER_TOPIC },
+  ];
+}
+
+export interface ConnectorRuntimeOptions {
+  readonly channel: Channel;
+  readonly config: ConnectorConfig;
+  /** Built by the app from configuration (@optstream/connectors-providers). */
+  readonly adapters: readonly ProviderAdapter[];
+  readonly log?: Logger;
+}
+
+/**
+ * Wires one connector: Postgres (its bookkeeping; read-only use of the identity store for addresses),
+ * the state-topic consumer in its own group, the dead-letter publisher, and the parked-retry timer.
+ * Shutdown order: stop the timer, let the consumer finish its batch and commit, then close the rest.
+ */
+export async function startConnectorRuntime(options: ConnectorRuntimeOptions): Promise<ConnectorRuntime> {
+  const { channel, config, adapters } = options;
+  const service = `connector-${channel}`;
+  const log = options.log ?? createLogger(service, config.LOG_LEVEL);
+  const metrics = new ConnectorMetrics(service);
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    applicationName: service,
+    poolSize: config.DATABASE_POOL_SIZE,
+    migrationsTableName: CONNECTORS_DATABASE.migrationsTableName,
+    migrations: [...CONNECTORS_DATABASE.migrations],
+  });
+  const kafka = createKafkaClient(config, service);
+  const codec = AvroCodec.fromConfig(config);
+  await provisionContracts(kafka, codec, connectorTopics(config), {
+    ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+  });
+  const publisher = new EventPublisher(kafka, codec, {});
+  await publisher.connect();
+  const masterKeys = new LocalMasterKeyProvider({
+    activeKeyId: Object.keys(config.OPTSTREAM_MASTER_KEYS)[0] ?? '',
+    keys: config.OPTSTREAM_MASTER_KEYS,
+  });
+  const connector = new Connector(adapters, {
+    service,
+    deliveries: new DeliveryLog(db, service),
+    parking: new ParkingLot(db, service),
+    addresses: new ContactAddressBook(db, masterKeys),
+    deadLetter: (record) =>
+      publisher.publish(config.DEAD_LETTER_TOPIC, [
+        {
+          key: record.originalKey,
+          value: record,
+          eventId: `${service}/${record.originalTopic}/${record.originalPartition}/${record.originalOffset}/${record.reason.slice(0, 32)}`,
+        },
+      ]),
+    schedule: {
+      baseDelayMs: config.PARK_RETRY_BASE_MS,
+      maxDelayMs: config.PARK_RETRY_MAX_MS,
+      maxAttempts: config.PARK_MAX_ATTEMPTS,
+    },
+    metrics,
+    log,
+    now: () => new Date(),
+  });
+  const consumer = new EventConsumer(kafka, codec, publisher, {
+    service,
+    groupId: config.CONSUMER_GROUP,
+    topics: [config.STATE_TOPIC],
+    deadLetterTopic: config.DEAD_LETTER_TOPIC,
+    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
+  });
+  await consumer.start({ batch: (events) => connector.handleStates(events) });
+
+  const parking = new ParkingLot(db, service);
+  const retryParkedNow = async (): Promise<number> => {
+    const tried = await connector.retryParked();
+    metrics.parked.set({ provider: 'all' }, await parking.count());
+    return tried;
+  };
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (!stopped)
+      retryParkedNow().catch((error: unknown) => log.warn({ err: error }, 'parked retry pass failed'));
+  }, config.PARKED_POLL_INTERVAL_MS);
+  log.info(
+    { providers: adapters.map((a) => a.provider), group: config.CONSUMER_GROUP },
+    `${service} started`,
+  );
+
+  return {
+    service,
+    config,
+    log,
+    metrics,
+    db,
+    connector,
+    consumer,
+    retryParkedNow,
+    async close() {
+      stopped = true;
+      clearInterval(timer);
+      await consumer.stop();
+      await publisher.disconnect();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { ContactConsent } from '@optstream/connectors-domain';
+import type { OriginalMessage } from '@optstream/connectors-data-access';
+
+/** One contact's state on its way to the providers, with the message it came from (for parking/DLQ). */
+export interface PendingDelivery {
+  readonly consent: ContactConsent;
+  readonly original: OriginalMessage;
+  /** Attempts already recorded in the parking lot for this version (0 for a fresh state). */
+  readonly parkedAttempts: number;
+  readonly firstFailedAt?: Date;
+}
