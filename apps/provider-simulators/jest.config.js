@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'provider-simulators',
+  rootDir: __dirname,
+};

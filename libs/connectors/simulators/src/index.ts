@@ -1,0 +1,15 @@
+export * from './types';
+export { PROVIDER_MOUNTS } from './mounts';
+export { startProviderSimulators, type ProviderSimulators } from './provider-simulators';
+export type { SimulatorState } from './simulator-state';
+export { SimulatorClient, type SimulatorConfig, type SimulatorStats } from './control/simulator-client';
+export * from './providers/sendgrid';
+export * from './providers/mailchimp';
+export * from './providers/braze';
+export * from './providers/onesignal';
+export * from './providers/attentive';
+export * from './webhooks/sendgrid-signing';
+export * from './webhooks/twilio-signing';
+export * from './webhooks/mailchimp-form';
+export * from './webhooks/segment';
+export * from './webhooks/webhook-sender';

@@ -1,0 +1,75 @@
+import { normalizeEmail } from '../../core/validation';
+
+export interface SendgridGroup {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly isDefault: boolean;
+}
+
+/** SendGrid's unsubscribe groups and suppression lists (global + per group), emails case-insensitive. */
+export class SendgridState {
+  private readonly global = new Set<string>();
+  private readonly groups = new Map<number, SendgridGroup>();
+  private readonly groupMembers = new Map<number, Set<string>>();
+
+  constructor(private readonly countEffect: (n?: number) => void) {}
+
+  isGloballySuppressed(email: string): boolean {
+    return this.global.has(normalizeEmail(email));
+  }
+
+  groupSuppressions(groupId: number): readonly string[] {
+    return [...(this.groupMembers.get(groupId) ?? [])];
+  }
+
+  /** Unsubscribe groups exist only once created (API or this helper); see `suppressInGroup`. */
+  addGroup(id: number, name = `Group ${id}`, description = '', isDefault = false): SendgridGroup {
+    const group = { id, name, description, isDefault };
+    this.groups.set(id, group);
+    this.countEffect();
+    return group;
+  }
+
+  listGroups(): readonly SendgridGroup[] {
+    return [...this.groups.values()];
+  }
+
+  hasGroup(id: number): boolean {
+    return this.groups.has(id);
+  }
+
+  suppressGlobally(emails: readonly string[]): void {
+    for (const email of emails) this.global.add(normalizeEmail(email));
+    this.countEffect(emails.length);
+  }
+
+  unsuppressGlobally(email: string): void {
+    this.global.delete(normalizeEmail(email));
+    this.countEffect();
+  }
+
+  /** SendGrid adds addresses for an unknown or deleted group to the global list instead (SG-GRP). */
+  suppressInGroup(groupId: number, emails: readonly string[]): void {
+    if (!this.groups.has(groupId)) return this.suppressGlobally(emails);
+    const members = this.groupMembers.get(groupId) ?? new Set<string>();
+    for (const email of emails) members.add(normalizeEmail(email));
+    this.groupMembers.set(groupId, members);
+    this.countEffect(emails.length);
+  }
+
+  unsuppressInGroup(groupId: number, email: string): void {
+    this.groupMembers.get(groupId)?.delete(normalizeEmail(email));
+    this.countEffect();
+  }
+
+  isSuppressedInGroup(groupId: number, email: string): boolean {
+    return this.groupMembers.get(groupId)?.has(normalizeEmail(email)) ?? false;
+  }
+
+  reset(): void {
+    this.global.clear();
+    this.groups.clear();
+    this.groupMembers.clear();
+  }
+}

@@ -1,0 +1,126 @@
+import { bearer, call, useSimulators } from './harness';
+
+describe('SendGrid simulator', () => {
+  const sims = useSimulators();
+  const auth = () => bearer(sims().credentials.sendgridApiKey);
+
+  it('suppresses globally (201 echo), reads, and unsuppresses (204), with rate headers on every answer', async () => {
+    const added = await call(sims(), 'sendgrid', 'POST', '/v3/asm/suppressions/global', {
+      body: { recipient_emails: ['Jane@Example.com'] },
+      headers: auth(),
+    });
+    expect(added.status).toBe(201);
+    expect(added.body).toEqual({ recipient_emails: ['Jane@Example.com'] });
+    expect(added.headers.get('x-ratelimit-limit')).toMatch(/^\d+$/);
+    expect(added.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/);
+    expect(added.headers.get('x-ratelimit-reset')).toMatch(/^\d+$/);
+    expect(sims().state.sendgrid.isGloballySuppressed('jane@example.com')).toBe(true);
+
+    const read = await call(sims(), 'sendgrid', 'GET', '/v3/asm/suppressions/global/jane%40example.com', {
+      headers: auth(),
+    });
+    expect(read).toMatchObject({ status: 200, body: { recipient_email: 'jane@example.com' } });
+
+    const removed = await call(
+      sims(),
+      'sendgrid',
+      'DELETE',
+      '/v3/asm/suppressions/global/jane%40example.com',
+      {
+        headers: auth(),
+      },
+    );
+    expect(removed.status).toBe(204);
+    expect(sims().state.sendgrid.isGloballySuppressed('jane@example.com')).toBe(false);
+    const after = await call(sims(), 'sendgrid', 'GET', '/v3/asm/suppressions/global/jane%40example.com', {
+      headers: auth(),
+    });
+    expect(after.body).toEqual({});
+  });
+
+  it('group suppressions: add, list, per-address view, delete; an unknown group lands on the global list', async () => {
+    sims().state.sendgrid.addGroup(42, 'Newsletter');
+    const added = await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/42/suppressions', {
+      body: { recipient_emails: ['a@example.com', 'b@example.com'] },
+      headers: auth(),
+    });
+    expect(added).toMatchObject({
+      status: 201,
+      body: { recipient_emails: ['a@example.com', 'b@example.com'] },
+    });
+    expect(sims().state.sendgrid.groupSuppressions(42)).toEqual(['a@example.com', 'b@example.com']);
+    const list = await call(sims(), 'sendgrid', 'GET', '/v3/asm/groups/42/suppressions', { headers: auth() });
+    expect(list.body).toEqual(['a@example.com', 'b@example.com']);
+    const all = await call(sims(), 'sendgrid', 'GET', '/v3/asm/suppressions/a%40example.com', {
+      headers: auth(),
+    });
+    expect(all.body).toEqual({
+      suppressions: [{ id: 42, name: 'Newsletter', description: '', is_default: false, suppressed: true }],
+    });
+    const del = await call(sims(), 'sendgrid', 'DELETE', '/v3/asm/groups/42/suppressions/a%40example.com', {
+      headers: auth(),
+    });
+    expect(del.status).toBe(204);
+    expect(sims().state.sendgrid.groupSuppressions(42)).toEqual(['b@example.com']);
+
+    await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/999/suppressions', {
+      body: { recipient_emails: ['c@example.com'] },
+      headers: auth(),
+    });
+    expect(sims().state.sendgrid.isGloballySuppressed('c@example.com')).toBe(true);
+  });
+
+  it('refuses a missing or wrong key with 401 and SendGrid’s body', async () => {
+    for (const headers of [{}, bearer('wrong')]) {
+      const response = await call(sims(), 'sendgrid', 'POST', '/v3/asm/suppressions/global', {
+        body: { recipient_emails: ['a@example.com'] },
+        headers,
+      });
+      expect(response).toMatchObject({
+        status: 401,
+        body: { errors: [{ message: 'authorization required' }] },
+      });
+    }
+    expect(sims().state.sendgrid.isGloballySuppressed('a@example.com')).toBe(false);
+  });
+
+  it.each([
+    ['not JSON', '{"recipient_emails":'],
+    ['wrong field', '{"emails":["a@example.com"]}'],
+    ['not an email', '{"recipient_emails":["nope"]}'],
+  ])('answers 400 in SendGrid’s error shape for a malformed body (%s)', async (_, raw) => {
+    const response = await call(sims(), 'sendgrid', 'POST', '/v3/asm/suppressions/global', {
+      raw,
+      headers: auth(),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ errors: [{ field: null, message: expect.any(String) }] });
+  });
+
+  it('records every call with lower-case headers and the parsed body', async () => {
+    await call(sims(), 'sendgrid', 'POST', '/v3/asm/suppressions/global?x=1', {
+      body: { recipient_emails: ['a@example.com'] },
+      headers: { ...auth(), 'X-Custom': 'v' },
+    });
+    const [recorded] = sims().calls('sendgrid');
+    expect(recorded).toMatchObject({
+      provider: 'sendgrid',
+      method: 'POST',
+      path: '/v3/asm/suppressions/global',
+      query: { x: '1' },
+      body: { recipient_emails: ['a@example.com'] },
+      status: 201,
+    });
+    expect(recorded?.headers['x-custom']).toBe('v');
+    expect(recorded?.headers['authorization']).toBe(`Bearer ${sims().credentials.sendgridApiKey}`);
+    expect(sims().calls('braze')).toHaveLength(0);
+  });
+
+  it('answers an unknown path with a provider-shaped 404', async () => {
+    const response = await call(sims(), 'sendgrid', 'GET', '/v3/nope', { headers: auth() });
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({
+      errors: [{ field: null, message: expect.stringContaining('/v3/nope') }],
+    });
+  });
+});

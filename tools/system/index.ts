@@ -1,0 +1,5 @@
+export * from './services';
+export * from './system-env';
+export * from './launch';
+export * from './secrets';
+export * from './simulated-providers';
