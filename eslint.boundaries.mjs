@@ -10,7 +10,7 @@ const scopes = ['ingestion', 'identity', 'preferences', 'connectors', 'tooling']
 /** The operator CLI (backfill, rebuild, history, audit) is the one project that spans every scope. */
 const cliScope = {
   sourceTag: 'scope:cli',
-  onlyDependOnLibsWithTags: [...scopes.map((s) => `scope:${s}`), 'scope:shared'],
+  onlyDependOnLibsWithTags: [...scopes.map((s) => `scope:${s}`), 'scope:shared', 'scope:cli'],
 };
 
 export const depConstraints = [

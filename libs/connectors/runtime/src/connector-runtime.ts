@@ -45,6 +45,8 @@ export interface ConnectorRuntimeOptions {
   /** Built by the app from configuration (@optstream/connectors-providers). */
   readonly adapters: readonly ProviderAdapter[];
   readonly log?: Logger;
+  /** Shared with the adapters' metric hooks, so one /metrics shows requests and deliveries. */
+  readonly metrics?: ConnectorMetrics;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
   const { channel, config, adapters } = options;
   const service = `connector-${channel}`;
   const log = options.log ?? createLogger(service, config.LOG_LEVEL);
-  const metrics = new ConnectorMetrics(service);
+  const metrics = options.metrics ?? new ConnectorMetrics(service);
   const db = await openDatabase({
     url: config.DATABASE_URL,
     applicationName: service,

@@ -33,6 +33,7 @@ export class Connector {
             value: event.rawValue,
           },
           parkedAttempts: 0,
+          changedAt: (event.value as ContactPreferencesState).updatedAt,
         }),
       ),
     );

@@ -8,3 +8,5 @@ export * from './connector-config';
 export * from './connector-runtime';
 export * from './connector.module';
 export * from './start-connector';
+export * from './provider-settings';
+export * from './start-channel-connector';

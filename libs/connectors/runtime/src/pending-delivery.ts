@@ -8,4 +8,6 @@ export interface PendingDelivery {
   /** Attempts already recorded in the parking lot for this version (0 for a fresh state). */
   readonly parkedAttempts: number;
   readonly firstFailedAt?: Date;
+  /** When the state changed (the state message's updatedAt), for the end-to-end latency metric. */
+  readonly changedAt?: number;
 }

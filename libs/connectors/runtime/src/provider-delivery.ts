@@ -108,6 +108,11 @@ async function settle(
         provider: adapter.provider,
         outcome: outcome.kind === 'delivered' ? 'delivered' : 'not_applicable',
       });
+      if (outcome.kind === 'delivered' && item.changedAt !== undefined)
+        context.metrics.integrationLatency.observe(
+          { provider: adapter.provider },
+          Math.max(0, context.now().getTime() - item.changedAt) / 1000,
+        );
       delivered.push({
         externalId: item.consent.externalId,
         version: item.consent.version,

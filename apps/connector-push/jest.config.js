@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'connector-push',
+  rootDir: __dirname,
+};

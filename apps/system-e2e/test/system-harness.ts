@@ -1,0 +1,172 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { kafkaConfigSchema, loadConfig, type KafkaConfig } from '@optstream/config';
+import { createKafkaClient, AvroCodec, provisionContracts } from '@optstream/kafka';
+import { down, loadStackSettings, stackEndpoints, up, type StackSettings } from '@optstream/local-stack';
+import {
+  generateSystemSecrets,
+  LocalSystem,
+  serviceEnv,
+  servicePorts,
+  simulatedProviders,
+  SYSTEM_SERVICES,
+  type ServiceName,
+  type SystemSecrets,
+} from '@optstream/local-system';
+import { SimulatorClient, WebhookSender } from '@optstream/provider-simulators';
+
+/** Ports of the end-to-end system: every default shifted, so it runs next to a developer's `npm start`. */
+const PORT_OFFSET = 20_000;
+
+/**
+ * The whole optstream system for the end-to-end and fault suites: a stack of its own (fresh topics,
+ * restartable broker), the provider simulators and every service as its own process.
+ */
+export class SystemHarness {
+  readonly root = mkdtempSync(join(tmpdir(), 'optstream-e2e-'));
+  readonly ports = servicePorts(PORT_OFFSET);
+  readonly secrets: SystemSecrets = generateSystemSecrets();
+  readonly stack: StackSettings;
+  system!: LocalSystem;
+  kafka!: KafkaConfig;
+  codec!: AvroCodec;
+  simulators!: SimulatorClient;
+  webhooks!: WebhookSender;
+
+  constructor() {
+    // mkdtemp makes a 0700 folder; PostgreSQL runs as its own user when we are root and must reach it.
+    chmodSync(this.root, 0o755);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OPTSTREAM_STACK_DIR: this.root,
+      OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
+      OPTSTREAM_KAFKA_PORT: '39092',
+      OPTSTREAM_KAFKA_CONTROLLER_PORT: '39093',
+      OPTSTREAM_REGISTRY_PORT: '38181',
+      OPTSTREAM_REGISTRY_MANAGEMENT_PORT: '39101',
+      OPTSTREAM_POSTGRES_PORT: '55469',
+    };
+    delete env['OPTSTREAM_EXTERNAL_DATABASE_URL'];
+    this.stack = loadStackSettings(env);
+  }
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.ports['ingestion-gateway']}`;
+  }
+
+  get readApiUrl(): string {
+    return `http://127.0.0.1:${this.ports['preference-projector']}`;
+  }
+
+  get readApiKey(): string {
+    return this.secrets.READ_API_KEYS.split(':')[0] ?? '';
+  }
+
+  get writeKey(): string {
+    return this.secrets.SEGMENT_WRITE_KEYS.split('=')[0] ?? '';
+  }
+
+  async start(extra: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<void> {
+    const endpoints = await up(this.stack, () => undefined);
+    this.kafka = loadConfig('e2e', kafkaConfigSchema, {
+      KAFKA_BROKERS: endpoints.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+    });
+    this.codec = AvroCodec.fromConfig(this.kafka);
+    await provisionContracts(createKafkaClient(this.kafka, 'optstream-e2e'), this.codec);
+    const simulatorsUrl = `http://127.0.0.1:${this.ports['provider-simulators']}`;
+    const providers = simulatedProviders(simulatorsUrl);
+    this.system = new LocalSystem({
+      logDir: this.stack.logDir,
+      ports: this.ports,
+      envOf: (name) =>
+        serviceEnv(name, {
+          stack: {
+            kafkaBrokers: endpoints.kafkaBrokers,
+            registryUrl: endpoints.registryUrl,
+            databaseUrl: endpoints.databaseUrl,
+          },
+          secrets: this.secrets,
+          ports: this.ports,
+          providers,
+          spoolDir: join(this.root, 'spool'),
+          // Faster parked retries than production: the fault suite waits for them.
+          extra: {
+            LOG_LEVEL: 'warn',
+            PARK_RETRY_BASE_MS: '500',
+            PARK_RETRY_MAX_MS: '5000',
+            PARKED_POLL_INTERVAL_MS: '500',
+            ...extra[name],
+          },
+        }),
+    });
+    await this.system.start(SYSTEM_SERVICES.map((s) => s.name));
+    this.simulators = new SimulatorClient(simulatorsUrl);
+    this.webhooks = new WebhookSender({
+      gatewayUrl: this.gatewayUrl,
+      sendgridPrivateKey: this.secrets.SENDGRID_SIGNING_PRIVATE_KEY,
+      twilioAuthToken: this.secrets.TWILIO_AUTH_TOKEN,
+      twilioWebhookUrl: `${this.gatewayUrl}/webhooks/twilio/sms`,
+      segmentWriteKey: this.writeKey,
+      mailchimpSecret: this.secrets.MAILCHIMP_WEBHOOK_SECRET,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.system?.stop();
+    await down(this.stack, () => undefined);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  endpoints() {
+    return stackEndpoints(this.stack);
+  }
+
+  /** The read API's view of a contact (null when unknown). */
+  async contact(externalId: string): Promise<ContactView | null> {
+    const res = await fetch(`${this.readApiUrl}/v1/contacts/${encodeURIComponent(externalId)}`, {
+      headers: { 'x-api-key': this.readApiKey },
+    });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`read API answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as ContactView;
+  }
+
+  async lookup(by: 'email' | 'phone', value: string): Promise<ContactView | null> {
+    const res = await fetch(`${this.readApiUrl}/v1/lookup?${by}=${encodeURIComponent(value)}`, {
+      headers: { 'x-api-key': this.readApiKey },
+    });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`read API answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as ContactView;
+  }
+
+  async history(externalId: string): Promise<{ events: HistoryEntry[] }> {
+    const res = await fetch(`${this.readApiUrl}/v1/contacts/${encodeURIComponent(externalId)}/history`, {
+      headers: { 'x-api-key': this.readApiKey },
+    });
+    if (!res.ok) throw new Error(`read API answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as { events: HistoryEntry[] };
+  }
+}
+
+interface ChannelView {
+  readonly status: string;
+  readonly occurredAt: string;
+  readonly sourceOfChange: string;
+}
+
+export interface ContactView {
+  readonly externalId: string;
+  readonly provisional: boolean;
+  readonly mergedInto: string | null;
+  readonly channels: Partial<Record<'email' | 'sms' | 'push', ChannelView | null>>;
+}
+
+export interface HistoryEntry {
+  readonly channel: string;
+  readonly status: string;
+  readonly effect: string;
+  readonly sourceOfChange: string;
+}
