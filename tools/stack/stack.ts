@@ -119,3 +119,15 @@ export async function startKafkaAgain(s: StackSettings, log: Log): Promise<void>
   await startKafka(s, await ensureKafkaJars(s, log));
   await awaitKafka(s);
 }
+
+/** Stops only PostgreSQL, fast shutdown (fault tests: services must ride out a database restart). */
+export async function stopPostgres(s: StackSettings): Promise<void> {
+  if (s.externalDatabaseUrl) throw new Error('cannot stop an external PostgreSQL');
+  await stopProcess(s, POSTGRES, join(s.dataDir, 'postgres'), { signal: 'SIGINT' });
+}
+
+/** Starts PostgreSQL again on its existing data and waits until it answers. */
+export async function startPostgresAgain(s: StackSettings, log: Log): Promise<void> {
+  await startPostgres(s, log);
+  await awaitPostgres(s);
+}

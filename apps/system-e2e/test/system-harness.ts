@@ -16,8 +16,14 @@ import {
 } from '@optstream/local-system';
 import { SimulatorClient, WebhookSender } from '@optstream/provider-simulators';
 
-/** Ports of the end-to-end system: every default shifted, so it runs next to a developer's `npm start`. */
-const PORT_OFFSET = 20_000;
+/**
+ * Each suite gets a slot: its own stack ports and service ports (every default shifted), so the suites
+ * run side by side and next to a developer's `npm start`.
+ */
+const SLOTS = [
+  { services: 20_000, kafka: 39092, controller: 39093, registry: 38181, management: 39101, postgres: 55469 },
+  { services: 30_000, kafka: 49092, controller: 49093, registry: 48181, management: 49101, postgres: 55479 },
+] as const;
 
 /**
  * The whole optstream system for the end-to-end and fault suites: a stack of its own (fresh topics,
@@ -25,7 +31,7 @@ const PORT_OFFSET = 20_000;
  */
 export class SystemHarness {
   readonly root = mkdtempSync(join(tmpdir(), 'optstream-e2e-'));
-  readonly ports = servicePorts(PORT_OFFSET);
+  readonly ports: Record<ServiceName, number>;
   readonly secrets: SystemSecrets = generateSystemSecrets();
   readonly stack: StackSettings;
   system!: LocalSystem;
@@ -34,18 +40,20 @@ export class SystemHarness {
   simulators!: SimulatorClient;
   webhooks!: WebhookSender;
 
-  constructor() {
+  constructor(slot: 0 | 1 = 0) {
+    const ports = SLOTS[slot];
+    this.ports = servicePorts(ports.services);
     // mkdtemp makes a 0700 folder; PostgreSQL runs as its own user when we are root and must reach it.
     chmodSync(this.root, 0o755);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       OPTSTREAM_STACK_DIR: this.root,
       OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
-      OPTSTREAM_KAFKA_PORT: '39092',
-      OPTSTREAM_KAFKA_CONTROLLER_PORT: '39093',
-      OPTSTREAM_REGISTRY_PORT: '38181',
-      OPTSTREAM_REGISTRY_MANAGEMENT_PORT: '39101',
-      OPTSTREAM_POSTGRES_PORT: '55469',
+      OPTSTREAM_KAFKA_PORT: String(ports.kafka),
+      OPTSTREAM_KAFKA_CONTROLLER_PORT: String(ports.controller),
+      OPTSTREAM_REGISTRY_PORT: String(ports.registry),
+      OPTSTREAM_REGISTRY_MANAGEMENT_PORT: String(ports.management),
+      OPTSTREAM_POSTGRES_PORT: String(ports.postgres),
     };
     delete env['OPTSTREAM_EXTERNAL_DATABASE_URL'];
     this.stack = loadStackSettings(env);

@@ -1,4 +1,4 @@
-import type { ContactConsent, ProviderName, Address } from './consent';
+import type { Address, Channel, ConsentStatus, ContactConsent, ProviderName } from './consent';
 
 /**
  * The outcome of handing one contact's consent to one provider, after the adapter's own bounded retries.
@@ -41,4 +41,27 @@ export interface ProviderAdapter {
    */
   fingerprint(consent: ContactConsent): string;
   deliver(batch: readonly ContactConsent[]): Promise<readonly DeliveryResult[]>;
+}
+
+/** Who to read back from a provider: the addresses are needed only by providers keyed by address. */
+export interface ContactRef {
+  readonly externalId: string;
+  readonly email?: string;
+  readonly phone?: string;
+}
+
+/** A provider's current view of one contact, in our terms (daily audit: compare with our state). */
+export type ProviderView =
+  | {
+      readonly kind: 'found';
+      /** Only the channels this provider represents and reports a status for. */
+      readonly channels: Readonly<Partial<Record<Channel, ConsentStatus>>>;
+    }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'not-applicable'; readonly reason: string }
+  | { readonly kind: 'error'; readonly reason: string; readonly status?: number };
+
+/** Adapters with a read endpoint implement this as well. */
+export interface ProviderReader {
+  read(contact: ContactRef): Promise<ProviderView>;
 }

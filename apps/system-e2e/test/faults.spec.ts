@@ -1,0 +1,176 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { ALL_TOPICS } from '@optstream/contracts';
+import { startKafkaAgain, startPostgresAgain, stopKafka, stopPostgres } from '@optstream/local-stack';
+import type { ServiceName } from '@optstream/local-system';
+import { waitFor } from '@optstream/testing';
+import { newId } from './contacts';
+import { expectedStates, SteadyLoad, type Channel, type Status } from './steady-load';
+import { SystemHarness } from './system-harness';
+
+jest.setTimeout(1_200_000);
+
+const CONTACTS = 60;
+const RATE_PER_SECOND = 25;
+const PROVIDER_OUTAGE_MS = 60_000;
+
+const brazeStatus = (value: string | undefined): Status | undefined =>
+  value === 'opted_in' ? 'subscribed' : value === 'unsubscribed' ? 'unsubscribed' : undefined;
+
+/**
+ * Under steady load through the gateway: every service killed (-9) and restarted in turn, the broker
+ * restarted, PostgreSQL restarted, a provider failing for a minute. Afterwards the read model and the
+ * platforms hold exactly what the accepted inputs imply, nothing is duplicated, nothing dead-lettered.
+ */
+describe('fault tolerance under steady load', () => {
+  const h = new SystemHarness(1);
+  const contacts = Array.from({ length: CONTACTS }, () => newId());
+  const report: Record<string, unknown> = {};
+  let load: SteadyLoad;
+
+  beforeAll(async () => {
+    // A provider outage must outlast the parked attempts without dead-lettering: production's default
+    // (10 attempts from 30 s to 15 min) spans hours; here the delays are short, so allow more attempts.
+    const connector = { PARK_MAX_ATTEMPTS: '1000' };
+    await h.start({ 'connector-email': connector, 'connector-sms': connector, 'connector-push': connector });
+    for (const externalId of contacts)
+      await h.simulators.seedOnesignalUser(externalId, [{ type: 'AndroidPush', token: newId() }]);
+    load = new SteadyLoad(h.webhooks, contacts, RATE_PER_SECOND);
+  });
+  afterAll(async () => {
+    console.warn(`fault suite report: ${JSON.stringify(report, null, 2)}`);
+    await load?.stop();
+    await h.stop();
+  });
+
+  /** Progress under load: a few more accepted changes, proof that the system took traffic again. */
+  const moreAccepted = async (what: string, count = RATE_PER_SECOND) => {
+    const target = load.accepted.length + count;
+    await waitFor(() => load.accepted.length >= target, {
+      timeoutMs: 120_000,
+      description: `traffic after ${what}`,
+    });
+  };
+
+  it('loses and duplicates nothing while services, the broker, PostgreSQL and a provider fail', async () => {
+    load.start();
+    await moreAccepted('start');
+    const services: ServiceName[] = [
+      'ingestion-gateway',
+      'identity-resolver',
+      'preference-projector',
+      'connector-email',
+      'connector-sms',
+      'connector-push',
+    ];
+    for (const service of services) {
+      await h.system.restart(service, 'SIGKILL');
+      await moreAccepted(`kill -9 ${service}`);
+    }
+    await stopKafka(h.stack);
+    await startKafkaAgain(h.stack, () => undefined);
+    await moreAccepted('broker restart');
+    await stopPostgres(h.stack);
+    await startPostgresAgain(h.stack, () => undefined);
+    await moreAccepted('PostgreSQL restart');
+
+    await h.simulators.setFault('braze', { kind: 'server-error', status: 503 });
+    const outageEnds = Date.now() + PROVIDER_OUTAGE_MS;
+    // The outage is a duration the issue prescribes, not a synchronisation: traffic keeps flowing meanwhile.
+    await waitFor(() => Date.now() >= outageEnds, {
+      timeoutMs: PROVIDER_OUTAGE_MS + 5_000,
+      intervalMs: 1_000,
+      description: 'provider outage window',
+    });
+    await h.simulators.setFault('braze', null);
+    await moreAccepted('provider outage');
+    await load.stop();
+
+    const expected = expectedStates(load.accepted);
+    report['accepted'] = load.accepted.length;
+    report['failedRequests'] = load.failed;
+    report['duplicatesSent'] = load.duplicatesSent;
+    report['contacts'] = expected.size;
+
+    // The read model converges on exactly what the accepted inputs imply.
+    const readModel = async (id: string) => {
+      const contact = await h.contact(id);
+      const channels: Partial<Record<Channel, Status>> = {};
+      for (const channel of ['email', 'sms', 'push'] as const) {
+        const status = contact?.channels[channel]?.status;
+        if (status === 'subscribed' || status === 'unsubscribed') channels[channel] = status;
+      }
+      return channels;
+    };
+    const mismatches = async (read: (id: string) => Promise<Partial<Record<Channel, Status>>>) => {
+      const wrong: string[] = [];
+      for (const [id, want] of expected) {
+        const got = await read(id);
+        if (JSON.stringify(got) !== JSON.stringify({ ...pick(got, want) })) wrong.push(id);
+        else if (Object.keys(want).some((c) => got[c as Channel] !== want[c as Channel])) wrong.push(id);
+      }
+      return wrong;
+    };
+    await waitFor(async () => (await mismatches(readModel)).length === 0, {
+      timeoutMs: 180_000,
+      intervalMs: 2_000,
+      description: 'read model equals the model computed from the accepted inputs',
+    });
+
+    // Every platform holds each contact's final state: Braze (every channel) and OneSignal (push).
+    const braze = async (id: string) => {
+      const user = await h.simulators.brazeUser(id);
+      const channels: Partial<Record<Channel, Status>> = {};
+      const email = brazeStatus(user?.email_subscribe);
+      const push = brazeStatus(user?.push_subscribe);
+      if (email) channels.email = email;
+      if (push) channels.push = push;
+      const sms = user?.subscription_groups[Object.keys(user.subscription_groups)[0] ?? ''];
+      if (sms) channels.sms = sms;
+      return channels;
+    };
+    await waitFor(async () => (await mismatches(braze)).length === 0, {
+      timeoutMs: 180_000,
+      intervalMs: 2_000,
+      description: 'Braze holds every contact final state',
+    });
+    for (const [id, want] of expected) {
+      if (want.push === undefined) continue;
+      const user = await h.simulators.onesignalUser(id);
+      expect({ id, enabled: user?.subscriptions[0]?.enabled }).toEqual({
+        id,
+        enabled: want.push === 'subscribed',
+      });
+    }
+
+    // No history entry twice (same eventId), and as many entries as distinct accepted changes.
+    let historyEntries = 0;
+    for (const id of expected.keys()) {
+      const { events } = await h.history(id);
+      const ids = events.map((e) => (e as unknown as { eventId: string }).eventId);
+      expect(new Set(ids).size).toBe(ids.length);
+      historyEntries += ids.length;
+    }
+    report['historyEntries'] = historyEntries;
+    expect(historyEntries).toBe(load.accepted.length);
+
+    // Every input was valid, so every dead-letter topic is empty.
+    const kafka = new Kafka({ brokers: h.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const deadLetters: Record<string, number> = {};
+      for (const topic of ALL_TOPICS.filter((t) => t.name.includes('dead-letter'))) {
+        const offsets = await admin.fetchTopicOffsets(topic.name);
+        deadLetters[topic.name] = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+      }
+      report['deadLetters'] = deadLetters;
+      expect(Object.values(deadLetters).every((n) => n === 0)).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
+
+function pick(got: Partial<Record<Channel, Status>>, want: Partial<Record<Channel, Status>>) {
+  return Object.fromEntries(Object.keys(want).map((c) => [c, got[c as Channel]]));
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'connectors-providers',
+  rootDir: __dirname,
+};

@@ -1,0 +1,14 @@
+export * from './config';
+export * from './deps';
+export type { ReliableProviderAdapter } from './adapter';
+export { createProvider, createAdapters } from './create-provider';
+export { ReliableClient } from './reliability/reliable-client';
+export type {
+  Authenticator,
+  AuthResult,
+  CallOptions,
+  CallResult,
+  ReliableClientOptions,
+} from './reliability/reliable-client';
+export { sendOnce, networkErrorCode, type HttpAttempt, type SendOptions } from './http/send';
+export { ATTENTIVE_DEFAULT_TOKEN_PATH } from './attentive/attentive-adapter';
