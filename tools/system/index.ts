@@ -3,3 +3,4 @@ export * from './system-env';
 export * from './launch';
 export * from './secrets';
 export * from './simulated-providers';
+export * from './platform-views';
