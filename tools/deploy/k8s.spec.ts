@@ -1,0 +1,320 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ALL_TOPICS, TOPICS } from '@optstream/contracts';
+import { parseAllDocuments } from 'yaml';
+import { resourceName } from './kafka-topics';
+
+/**
+ * deploy/k8s, offline: every overlay rendered by kubectl's built-in kustomize — the old one of Debian
+ * bookworm's kubernetes-client (kustomize v2.0.3, the features we limit ourselves to) and trixie's kubectl
+ * (kustomize v5) — every rendered object validated against the Kubernetes / Prometheus Operator schemas
+ * (tools/deploy/validate-manifests.mts), and the rules this deployment promises checked on the output.
+ * kubectl comes from tools/deploy/fetch-kubectl.sh (downloaded once into .stack/cache, verified).
+ */
+const root = resolve(__dirname, '../..');
+const run = promisify(execFile);
+const OVERLAYS = ['dev', 'prod'] as const;
+type Overlay = (typeof OVERLAYS)[number];
+const SUITES = ['bookworm', 'trixie'] as const;
+
+interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  readinessProbe?: object;
+  livenessProbe?: object;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
+  volumeMounts?: { mountPath: string }[];
+}
+interface PodSpec {
+  containers: Container[];
+  securityContext?: { runAsNonRoot?: boolean };
+  topologySpreadConstraints?: object[];
+}
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered YAML, shape checked below
+  spec?: any;
+  data?: Record<string, string>;
+}
+
+const WORKLOADS = [
+  'ingestion-gateway',
+  'identity-resolver',
+  'preference-projector',
+  'connector-email',
+  'connector-sms',
+  'connector-push',
+];
+const AUTOSCALED = ['ingestion-gateway', 'connector-email', 'connector-sms', 'connector-push'];
+/** Env vars that hold secrets: they may only come from secretKeyRef, never a literal value. */
+const SECRET_ENV =
+  /^(DATABASE_URL|OPTSTREAM_HASH_KEY|OPTSTREAM_MASTER_KEYS|READ_API_KEYS|SEGMENT_WRITE_KEYS|API_SIGNING_SECRETS|.*_(PASSWORD|TOKEN|SECRET|API_KEY|SECRETS))$/;
+
+const kubectl: Record<string, string> = {};
+const rendered: Record<string, Record<Overlay, string>> = {};
+
+async function render(suite: string, overlay: Overlay): Promise<string> {
+  const { stdout } = await run(kubectl[suite]!, ['kustomize', join(root, 'deploy/k8s/overlays', overlay)], {
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+const parse = (text: string): K8sObject[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+
+const objects = (overlay: Overlay): K8sObject[] => parse(rendered['bookworm']![overlay]);
+const find = (overlay: Overlay, kind: string, name: string): K8sObject | undefined =>
+  objects(overlay).find((o) => o.kind === kind && o.metadata.name === name);
+const podSpec = (o: K8sObject): PodSpec =>
+  o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec;
+
+beforeAll(async () => {
+  for (const suite of SUITES) {
+    const { stdout } = await run('bash', [join(root, 'tools/deploy/fetch-kubectl.sh'), suite], {
+      cwd: root,
+      timeout: 240_000,
+    }).catch((error: { stderr?: string }) => {
+      throw new Error(`could not fetch kubectl (${suite}): ${error.stderr ?? error}`);
+    });
+    kubectl[suite] = stdout.trim();
+    rendered[suite] = { dev: await render(suite, 'dev'), prod: await render(suite, 'prod') };
+  }
+}, 300_000);
+
+describe('deploy/k8s', () => {
+  it('uses kubectl 1.20 (kustomize v2.0.3) and 1.32 (kustomize v5)', async () => {
+    const versions = await Promise.all(
+      SUITES.map(async (suite) => (await run(kubectl[suite]!, ['version', '--client'])).stdout),
+    );
+    expect(versions[0]).toContain('v1.20.');
+    expect(versions[1]).toContain('v1.32.');
+  });
+
+  it.each(OVERLAYS)('%s: both kustomize versions render the same objects', (overlay) => {
+    // They differ only in the ConfigMap name hash and in printing empty annotations.
+    const names = objects(overlay)
+      .filter((o) => o.kind === 'ConfigMap')
+      .map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, ''));
+    const normalize = (list: K8sObject[]) =>
+      list
+        .map((o) => {
+          let text = JSON.stringify(o);
+          for (const name of names)
+            text = text.replace(new RegExp(`"${name}-[a-z0-9]{10}"`, 'g'), `"${name}"`);
+          return JSON.parse(text, (k, v: unknown) =>
+            k === 'annotations' && v !== null && typeof v === 'object' && Object.keys(v).length === 0
+              ? undefined
+              : v,
+          ) as K8sObject;
+        })
+        .sort((a, b) => key(a).localeCompare(key(b)));
+    const key = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    expect(normalize(parse(rendered['trixie']![overlay]))).toEqual(normalize(objects(overlay)));
+  });
+
+  it.each(OVERLAYS)(
+    '%s: every object is valid against the Kubernetes and Prometheus Operator schemas',
+    async (overlay) => {
+      const file = join(tmpdir(), `optstream-k8s-${overlay}-${process.pid}.yaml`);
+      writeFileSync(file, rendered['bookworm']![overlay]);
+      const out = await run(
+        join(root, 'node_modules/.bin/tsx'),
+        [join(root, 'tools/deploy/validate-manifests.mts'), file],
+        { cwd: root, timeout: 60_000 },
+      )
+        .then((r) => r.stdout)
+        .catch((error: { stdout?: string; stderr?: string }) => error.stdout || `${error.stderr}`)
+        .finally(() => rmSync(file, { force: true }));
+      const report = JSON.parse(out) as { validated: number; errors: string[] };
+      expect(report.errors).toEqual([]);
+      expect(report.validated).toBe(objects(overlay).length);
+    },
+    90_000,
+  );
+
+  it('the committed KafkaTopics and the dev replica patch are generated from topics.ts', async () => {
+    // A child process: Prettier (which formats the generated files) cannot load inside Jest's VM.
+    const check = await run(
+      join(root, 'node_modules/.bin/tsx'),
+      ['--tsconfig', 'tsconfig.base.json', 'tools/deploy/kafka-topics.ts', '--check'],
+      { cwd: root, timeout: 60_000 },
+    ).catch((error: { stderr?: string }) => ({ stderr: error.stderr ?? String(error), failed: true }));
+    expect(check).not.toHaveProperty('failed');
+  }, 60_000);
+
+  it.each([
+    ['dev', 1],
+    ['prod', 3],
+  ] as const)(
+    '%s: one KafkaTopic per declared topic, with its partitions and configs',
+    (overlay, replicas) => {
+      const topics = objects(overlay).filter((o) => o.kind === 'KafkaTopic');
+      expect(topics.map((t) => t.spec.topicName).sort()).toEqual(ALL_TOPICS.map((t) => t.name).sort());
+      for (const declared of ALL_TOPICS) {
+        const topic = topics.find((t) => t.metadata.name === resourceName(declared.name))!;
+        expect(topic.spec).toEqual({
+          topicName: declared.name,
+          partitions: declared.partitions,
+          replicas,
+          config: declared.configs,
+        });
+        expect(topic.metadata.labels?.['strimzi.io/cluster']).toBeTruthy();
+      }
+    },
+  );
+
+  it.each(OVERLAYS)('%s: every workload is probed, bounded, non-root, read-only and spread', (overlay) => {
+    const pods = objects(overlay).filter((o) => ['Deployment', 'StatefulSet', 'CronJob'].includes(o.kind));
+    expect(pods.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(WORKLOADS));
+    for (const o of pods) {
+      const spec = podSpec(o);
+      const where = `${overlay} ${o.kind}/${o.metadata.name}`;
+      expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot }).toEqual({
+        where,
+        runAsNonRoot: true,
+      });
+      for (const c of spec.containers) {
+        expect({ where, ...c.securityContext }).toMatchObject({
+          where,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+        });
+        expect({ where, requests: c.resources?.requests, limits: c.resources?.limits }).toMatchObject({
+          where,
+          requests: { cpu: expect.any(String), memory: expect.any(String) },
+          limits: { cpu: expect.any(String), memory: expect.any(String) },
+        });
+        expect({ where, tmp: c.volumeMounts?.some((m) => m.mountPath === '/tmp') }).toEqual({
+          where,
+          tmp: true,
+        });
+        if (o.kind !== 'CronJob') {
+          expect({ where, ready: !!c.readinessProbe, live: !!c.livenessProbe }).toEqual({
+            where,
+            ready: true,
+            live: true,
+          });
+        }
+        // Every image was given a registry and tag by the overlay.
+        expect(c.image).toMatch(/^[^/]+\.[^/]+\/|^localhost:\d+\//);
+        expect(c.image).toMatch(/:[\w.-]+$/);
+      }
+      if (WORKLOADS.includes(o.metadata.name))
+        expect(spec.topologySpreadConstraints?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(OVERLAYS)(
+    '%s: a Service and a PodDisruptionBudget per service; HPAs within the partitions',
+    (overlay) => {
+      for (const name of WORKLOADS) {
+        expect(find(overlay, 'Service', name)).toBeDefined();
+        expect(find(overlay, 'PodDisruptionBudget', name)?.spec.selector.matchLabels).toMatchObject({
+          'app.kubernetes.io/name': name,
+        });
+      }
+      const hpas = objects(overlay).filter((o) => o.kind === 'HorizontalPodAutoscaler');
+      expect(hpas.map((h) => h.metadata.name).sort()).toEqual([...AUTOSCALED].sort());
+      for (const hpa of hpas) {
+        const target = hpa.spec.scaleTargetRef;
+        expect(find(overlay, target.kind, target.name)).toBeDefined();
+        expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+        // A consumer group uses at most one member per partition of the topic it reads.
+        if (hpa.metadata.name.startsWith('connector-'))
+          expect(hpa.spec.maxReplicas).toBeLessThanOrEqual(TOPICS.contactPreferencesState.partitions);
+      }
+      expect(find(overlay, 'Deployment', 'identity-resolver')?.spec.replicas).toBeLessThanOrEqual(
+        TOPICS.contactInbound.partitions,
+      );
+      // HPA-managed workloads leave replicas to the HPA (apply would otherwise reset them).
+      for (const name of AUTOSCALED)
+        expect(
+          (find(overlay, 'Deployment', name) ?? find(overlay, 'StatefulSet', name))?.spec.replicas,
+        ).toBeUndefined();
+    },
+  );
+
+  it.each(OVERLAYS)(
+    '%s: secrets only by reference, config maps resolved, nothing secret rendered',
+    (overlay) => {
+      const all = objects(overlay);
+      expect(all.filter((o) => o.kind === 'Secret')).toEqual([]);
+      const configMaps = new Set(all.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name));
+      for (const cm of all.filter((o) => o.kind === 'ConfigMap'))
+        for (const key of Object.keys(cm.data ?? {}))
+          expect({ key, secret: SECRET_ENV.test(key) }).toEqual({ key, secret: false });
+      for (const o of all.filter((x) => ['Deployment', 'StatefulSet', 'CronJob'].includes(x.kind)))
+        for (const c of podSpec(o).containers) {
+          for (const ref of c.envFrom ?? []) expect(configMaps).toContain(ref.configMapRef?.name);
+          for (const env of c.env ?? [])
+            if (SECRET_ENV.test(env.name))
+              expect({ env: env.name, ref: env.valueFrom?.secretKeyRef?.name }).toEqual({
+                env: env.name,
+                ref: expect.stringMatching(/^optstream-/),
+              });
+        }
+    },
+  );
+
+  it.each(OVERLAYS)('%s: the spool, the audit CronJob and the rebuild Job template', (overlay) => {
+    const gateway = find(overlay, 'StatefulSet', 'ingestion-gateway')!;
+    expect(gateway.spec.volumeClaimTemplates[0].metadata.name).toBe('spool');
+    expect(podSpec(gateway).containers[0]!.env).toEqual(
+      expect.arrayContaining([{ name: 'SPOOL_DIR', value: '/var/spool/optstream/ingestion-gateway' }]),
+    );
+    const audit = find(overlay, 'CronJob', 'optstream-audit')!;
+    expect(podSpec(audit).containers[0]!.args).toEqual(['dist/apps/cli/src/main.js', 'audit']);
+    const rebuild = find(overlay, 'CronJob', 'preference-projector-rebuild')!;
+    expect(rebuild.spec.suspend).toBe(true);
+    expect(podSpec(rebuild).containers[0]!.args).toEqual(['dist/apps/preference-projector/src/rebuild.js']);
+  });
+
+  it.each(OVERLAYS)('%s: monitoring and the alerts the runbook documents', (overlay) => {
+    expect(find(overlay, 'ServiceMonitor', 'optstream')?.spec.selector.matchLabels).toEqual({
+      'optstream.io/metrics': 'true',
+    });
+    for (const name of WORKLOADS)
+      expect(find(overlay, 'Service', name)?.metadata.labels?.['optstream.io/metrics']).toBe('true');
+    const rules = find(overlay, 'PrometheusRule', 'optstream')!.spec.groups.flatMap(
+      (g: { rules: { alert: string; expr: string }[] }) => g.rules,
+    ) as { alert: string; expr: string }[];
+    const expr = (alert: string) => rules.find((r) => r.alert === alert)?.expr ?? '';
+    expect(expr('OptstreamWebhook5xxSpike')).toContain('webhook_handler_invocations_total');
+    expect(expr('OptstreamWebhook4xxSpike')).toContain('webhook_handler_invocations_total');
+    expect(expr('OptstreamWebhookSignatureFailures')).toContain('outcome="unauthorized"');
+    expect(expr('OptstreamConsumerLagGrowing')).toContain('kafka_consumergroup_lag');
+    expect(expr('OptstreamDeadLettersNotEmpty')).toContain('dead-letter');
+    expect(expr('OptstreamIntegrationLatencyHigh')).toMatch(
+      /histogram_quantile\(0\.95,[\s\S]*integration_latency_seconds_bucket[\s\S]*> 1$/m,
+    );
+    expect(expr('OptstreamProviderCircuitOpen')).toContain('connector_circuit_open');
+    const runbook = readFileSync(join(root, 'docs/operations.md'), 'utf8').toLowerCase();
+    for (const { alert } of rules)
+      expect({ alert, documented: runbook.includes(`### ${alert.toLowerCase()}`) }).toEqual({
+        alert,
+        documented: true,
+      });
+  });
+
+  it('default-deny NetworkPolicies in every overlay; provider simulators only in dev', () => {
+    for (const overlay of OVERLAYS)
+      expect(find(overlay, 'NetworkPolicy', 'optstream-default-deny')?.spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+      });
+    expect(find('dev', 'Deployment', 'provider-simulators')).toBeDefined();
+    expect(find('prod', 'Deployment', 'provider-simulators')).toBeUndefined();
+  });
+});
