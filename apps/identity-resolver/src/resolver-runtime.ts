@@ -1,4 +1,4 @@
-import { TOPICS } from '@optstream/contracts';
+import { TOPICS, type TopicDeclaration } from '@optstream/contracts';
 import { DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
 import { uuidV5Ids } from '@optstream/identity-domain';
 import {
@@ -13,6 +13,7 @@ import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
 import type { ResolverConfig } from './config/resolver-config';
 import { startHealthServer } from './http/health-server';
 import { ResolverMetrics } from './observability/resolver-metrics';
+import { isInfrastructureFailure } from './resolution/errors';
 import { IdentityResolver } from './resolution/identity-resolver';
 
 export interface RunningResolver {
@@ -23,11 +24,12 @@ export interface RunningResolver {
   stop(): Promise<void>;
 }
 
-const OWN_TOPICS = [
-  TOPICS.contactInbound,
-  TOPICS.identity,
-  TOPICS.marketingPreferenceUpdated,
-  TOPICS.identityDeadLetter,
+/** The contract's topic declarations under the configured names (tests and benchmarks use their own). */
+export const resolverTopics = (config: ResolverConfig): TopicDeclaration[] => [
+  { ...TOPICS.contactInbound, name: config.INBOUND_TOPIC },
+  { ...TOPICS.identity, name: config.IDENTITY_TOPIC },
+  { ...TOPICS.marketingPreferenceUpdated, name: config.PREFERENCES_TOPIC },
+  { ...TOPICS.identityDeadLetter, name: config.DEAD_LETTER_TOPIC },
 ];
 
 export async function startResolver(
@@ -40,13 +42,14 @@ export async function startResolver(
   });
   const kafka = createKafkaClient(config, 'identity-resolver');
   const codec = AvroCodec.fromConfig(config);
-  await provisionContracts(kafka, codec, OWN_TOPICS, {
+  const ownTopics = resolverTopics(config);
+  await provisionContracts(kafka, codec, ownTopics, {
     ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
   });
   const publisher = new EventPublisher(
     kafka,
     codec,
-    Object.fromEntries(OWN_TOPICS.map((t) => [t.name, t.valueSchema])),
+    Object.fromEntries(ownTopics.map((t) => [t.name, t.valueSchema])),
   );
   await publisher.connect();
   const db = await openIdentityDatabase(config.DATABASE_URL, 'identity-resolver', config.DATABASE_POOL_SIZE);
@@ -60,19 +63,23 @@ export async function startResolver(
     now: Date.now,
     metrics,
     log,
+    topics: { identity: config.IDENTITY_TOPIC, preferences: config.PREFERENCES_TOPIC },
   });
   const consumer = new EventConsumer(kafka, codec, publisher, {
     service: 'identity-resolver',
     groupId: config.CONSUMER_GROUP,
-    topics: [TOPICS.contactInbound.name],
-    deadLetterTopic: TOPICS.identityDeadLetter.name,
+    topics: [config.INBOUND_TOPIC],
+    deadLetterTopic: config.DEAD_LETTER_TOPIC,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
+    // A database or broker outage is waited out (capped backoff, heartbeating), never dead-lettered.
+    retryIndefinitely: isInfrastructureFailure,
     onDeadLetter: (topic, error) => {
       metrics.deadLetters.inc();
       log.warn({ topic, err: error instanceof Error ? error.message : String(error) }, 'fact dead-lettered');
     },
   });
-  await consumer.start({ each: (event) => resolver.handle(event) });
+  // A partition's whole batch at once: one view load, one transaction, one send per output topic.
+  await consumer.start({ batch: (events) => resolver.handleBatch(events) });
   const health = await startHealthServer(
     config.PORT,
     config.HOST,
@@ -87,6 +94,7 @@ export async function startResolver(
     async stop() {
       // Consumer first: its in-flight fact still needs the publisher and the database.
       await consumer.stop();
+      await resolver.drain();
       await health.close();
       await publisher.disconnect();
       await db.destroy();

@@ -1,9 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { ContactInbound } from '@optstream/contracts';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { Channel, ContactInbound, SubscriptionStatus } from '@optstream/contracts';
 
 export const OCCURRED_AT = 1_767_225_000_000;
 
 export const uniqueEmail = (): string => `person-${randomBytes(6).toString('hex')}@example.com`;
+
+/** A valid-looking E.164 number (US, 555 exchange), unique enough per test run. */
+export const uniquePhone = (): string =>
+  `+1415555${String(randomInt(0, 10_000)).padStart(4, '0')}${randomInt(0, 10)}`;
 
 const base = (identifiers: Partial<ContactInbound['identifiers']>, occurredAt: number) => ({
   eventId: randomUUID(),
@@ -22,12 +26,25 @@ export const emailOptOut = (email: string, occurredAt = OCCURRED_AT): ContactInb
   preferenceChange: { channel: 'email', newStatus: 'unsubscribed', sourceOfChange: 'Email Unsubscribe Link' },
 });
 
+/** A consent change on `channel`, naming the contact by whatever identifiers are given. */
+export const consent = (
+  identifiers: Partial<ContactInbound['identifiers']>,
+  channel: Exclude<Channel, 'unknown'>,
+  newStatus: Exclude<SubscriptionStatus, 'unknown'>,
+  occurredAt = OCCURRED_AT + 2_000,
+): ContactInbound => ({
+  ...base(identifiers, occurredAt),
+  kind: 'preference_change',
+  preferenceChange: { channel, newStatus, sourceOfChange: 'Test' },
+});
+
 export const identify = (
   externalId: string,
   email: string,
   occurredAt = OCCURRED_AT + 1_000,
+  phone: string | null = null,
 ): ContactInbound => ({
-  ...base({ externalId, email }, occurredAt),
+  ...base({ externalId, email, phone }, occurredAt),
   kind: 'identify',
   identify: { traitsJson: '{}' },
 });

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  TOPICS,
   type ContactInbound,
   type IdentityEvent,
   type MarketingPreferenceUpdated,
@@ -18,9 +17,18 @@ import {
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { loadResolverConfig, type ResolverConfig } from '../src/config/resolver-config';
 import type { FactOutcome } from '../src/observability/resolver-metrics';
-import { startResolver, type RunningResolver } from '../src/resolver-runtime';
+import { resolverTopics, startResolver, type RunningResolver } from '../src/resolver-runtime';
 
 export const MASTER_KEY_ID = 'test-master-1';
+
+export interface HarnessOptions {
+  /** Topics of this harness alone (unique names) instead of the contract's shared ones. */
+  readonly ownTopics?: boolean;
+  /** Partitions of the own topics. */
+  readonly partitions?: number;
+  /** Another way to the database (a proxy the test can cut). */
+  readonly databaseUrl?: string;
+}
 
 /**
  * A resolver in-process on the real stack with its own consumer group (starting at the inbound topic's
@@ -38,14 +46,24 @@ export class ResolverHarness {
   preferences!: TopicTail;
   deadLetters!: TopicTail;
 
-  constructor() {
+  constructor(private readonly options: HarnessOptions = {}) {
     const kafka = testKafkaConfig();
     this.codec = AvroCodec.fromConfig(kafka);
     this.kafka = createKafkaClient(kafka, 'identity-resolver-test');
+    const prefix = uniqueName('test.identity-resolver');
     this.config = loadResolverConfig({
+      ...(options.ownTopics
+        ? {
+            INBOUND_TOPIC: `${prefix}.inbound`,
+            IDENTITY_TOPIC: `${prefix}.identity`,
+            PREFERENCES_TOPIC: `${prefix}.preferences`,
+            DEAD_LETTER_TOPIC: `${prefix}.dead-letter`,
+            TOPIC_PARTITIONS: String(options.partitions ?? 4),
+          }
+        : {}),
       KAFKA_BROKERS: kafka.KAFKA_BROKERS.join(','),
       SCHEMA_REGISTRY_URL: kafka.SCHEMA_REGISTRY_URL,
-      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_URL: options.databaseUrl ?? testDatabaseUrl(),
       OPTSTREAM_HASH_KEY: this.hashKey.toString('base64'),
       OPTSTREAM_MASTER_KEYS: `${MASTER_KEY_ID}=${this.masterKeyBase64}`,
       OPTSTREAM_ACTIVE_MASTER_KEY_ID: MASTER_KEY_ID,
@@ -57,17 +75,13 @@ export class ResolverHarness {
   }
 
   async start(): Promise<void> {
-    await provisionContracts(this.kafka, this.codec, [
-      TOPICS.contactInbound,
-      TOPICS.identity,
-      TOPICS.marketingPreferenceUpdated,
-      TOPICS.identityDeadLetter,
-    ]);
+    const partitions = this.options.ownTopics ? { partitions: this.options.partitions ?? 4 } : {};
+    await provisionContracts(this.kafka, this.codec, resolverTopics(this.config), partitions);
     await this.startGroupAtEnd();
     const brokers = this.config.KAFKA_BROKERS;
-    this.identity = await tailTopic(brokers, TOPICS.identity.name);
-    this.preferences = await tailTopic(brokers, TOPICS.marketingPreferenceUpdated.name);
-    this.deadLetters = await tailTopic(brokers, TOPICS.identityDeadLetter.name);
+    this.identity = await tailTopic(brokers, this.config.IDENTITY_TOPIC);
+    this.preferences = await tailTopic(brokers, this.config.PREFERENCES_TOPIC);
+    this.deadLetters = await tailTopic(brokers, this.config.DEAD_LETTER_TOPIC);
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     await this.startResolver();
@@ -94,9 +108,10 @@ export class ResolverHarness {
 
   /** Publishes facts as the gateway does: Avro through the registry, keyed by the strongest identifier's hash. */
   async send(...facts: ContactInbound[]): Promise<Buffer[]> {
-    const values = await Promise.all(facts.map((f) => this.codec.encode(TOPICS.contactInbound.name, f)));
+    const topic = this.config.INBOUND_TOPIC;
+    const values = await Promise.all(facts.map((f) => this.codec.encode(topic, f)));
     await this.producer.send({
-      topic: TOPICS.contactInbound.name,
+      topic,
       acks: -1,
       messages: facts.map((f, i) => ({
         key: this.keyOf(f),
@@ -152,10 +167,10 @@ export class ResolverHarness {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(TOPICS.contactInbound.name);
+      const ends = await admin.fetchTopicOffsets(this.config.INBOUND_TOPIC);
       await admin.setOffsets({
         groupId: this.config.CONSUMER_GROUP,
-        topic: TOPICS.contactInbound.name,
+        topic: this.config.INBOUND_TOPIC,
         partitions: ends.map((e) => ({ partition: e.partition, offset: e.offset })),
       });
     } finally {

@@ -23,7 +23,10 @@ const BASE = Date.parse('2026-01-01T00:00:00Z');
  */
 export class SteadyLoad {
   readonly accepted: AcceptedChange[] = [];
-  failed = 0;
+  /** Sent, but no answer came back (gateway killed mid-request, client timeout): may or may not have landed. */
+  readonly indeterminate: AcceptedChange[] = [];
+  /** Answered with a non-2xx status: not accepted. */
+  refused = 0;
   duplicatesSent = 0;
   private sequence = 0;
   private running = false;
@@ -86,12 +89,20 @@ export class SteadyLoad {
       if (answer.status >= 200 && answer.status < 300) {
         if (duplicate) this.duplicatesSent++;
         else this.accepted.push(change);
-      } else this.failed++;
+      } else this.refused++;
     } catch {
-      this.failed++;
+      if (!duplicate) this.indeterminate.push(change);
     }
   }
 }
+
+/** One change as a comparable key: who, which channel, what, when. */
+export const changeKey = (c: {
+  externalId: string;
+  channel: string;
+  status: string;
+  occurredAt: number;
+}): string => `${c.externalId}/${c.channel}/${c.status}/${c.occurredAt}`;
 
 /** The state the inputs imply: latest occurredAt per contact and channel; a tie goes to unsubscribed. */
 export function expectedStates(

@@ -173,6 +173,8 @@ export interface ContactView {
 }
 
 export interface HistoryEntry {
+  readonly eventId: string;
+  readonly occurredAt: string;
   readonly channel: string;
   readonly status: string;
   readonly effect: string;

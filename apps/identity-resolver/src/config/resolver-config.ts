@@ -1,4 +1,5 @@
 import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
+import { TOPICS } from '@optstream/contracts';
 import { z } from 'zod';
 
 const base64Key = z
@@ -32,7 +33,8 @@ const masterKeys = z.string().transform((raw, ctx) => {
 export const resolverConfigSchema = kafkaConfigSchema
   .extend({
     DATABASE_URL: z.string().min(1),
-    DATABASE_POOL_SIZE: env.positiveInt(10),
+    /** Each partition handled in parallel holds one connection for its batch's transaction. */
+    DATABASE_POOL_SIZE: env.positiveInt(16),
     /** The gateway's HMAC key: emailHash/phoneHash must match the hashes it keys messages with. */
     OPTSTREAM_HASH_KEY: base64Key,
     OPTSTREAM_MASTER_KEYS: masterKeys,
@@ -40,8 +42,17 @@ export const resolverConfigSchema = kafkaConfigSchema
     PORT: env.port(8082),
     HOST: z.string().default('0.0.0.0'),
     CONSUMER_GROUP: z.string().min(1).default('identity-resolver'),
-    /** Partitions handled in parallel by one replica; each partition stays strictly in order. */
-    PARTITIONS_CONCURRENCY: env.positiveInt(4),
+    /**
+     * Partitions handled in parallel by one replica; each partition stays strictly in order. All of a
+     * fetch's partitions at once by default (the contract's 12): a fetch's batches then cost one
+     * batch's time, not several in a row.
+     */
+    PARTITIONS_CONCURRENCY: env.positiveInt(12),
+    /** Topic names: the contract's by default; tests and the benchmark run on topics of their own. */
+    INBOUND_TOPIC: z.string().min(1).default(TOPICS.contactInbound.name),
+    IDENTITY_TOPIC: z.string().min(1).default(TOPICS.identity.name),
+    PREFERENCES_TOPIC: z.string().min(1).default(TOPICS.marketingPreferenceUpdated.name),
+    DEAD_LETTER_TOPIC: z.string().min(1).default(TOPICS.identityDeadLetter.name),
     TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })

@@ -35,6 +35,18 @@ export class ResolverMetrics {
     'Inbound messages moved to identity.dead-letter.v1',
     [],
   );
+  readonly batches = counter<'path'>(
+    this.registry,
+    'identity_resolver_batches_total',
+    'Consumer batches resolved (path: batch = one transaction for the batch; fallback = fact by fact after a conflict)',
+    ['path'],
+  );
+  readonly infrastructureFailures = counter(
+    this.registry,
+    'identity_resolver_infrastructure_failures_total',
+    'Attempts that failed because Postgres or Kafka was unavailable (retried without limit, never dead-lettered)',
+    [],
+  );
   readonly resolveSeconds = histogram(
     this.registry,
     'identity_resolver_fact_seconds',

@@ -1,5 +1,5 @@
 import type { MarketingPreferenceUpdated } from '@optstream/contracts';
-import { emittedPreferences, type Queryable } from '@optstream/identity-data-access';
+import { emittedPreferences, type EmittedPreference, type Queryable } from '@optstream/identity-data-access';
 import { reemittedEventId, type DeriveId, type ReemitPreferences } from '@optstream/identity-domain';
 
 /**
@@ -11,9 +11,16 @@ export const reemit = async (
   db: Queryable,
   deriveId: DeriveId,
   decision: ReemitPreferences,
-): Promise<MarketingPreferenceUpdated[]> => {
-  const latest = await emittedPreferences(db, decision.from);
-  return latest.map((p) => ({
+): Promise<MarketingPreferenceUpdated[]> =>
+  reemitFrom(deriveId, decision, await emittedPreferences(db, decision.from));
+
+/** The re-emitted events for `latest` (the absorbed contact's latest preference per channel, in channel order). */
+export const reemitFrom = (
+  deriveId: DeriveId,
+  decision: ReemitPreferences,
+  latest: readonly EmittedPreference[],
+): MarketingPreferenceUpdated[] =>
+  latest.map((p) => ({
     eventId: reemittedEventId(deriveId, decision, p.channel),
     externalId: decision.to,
     channel: p.channel,
@@ -24,4 +31,3 @@ export const reemit = async (
     recordedAt: decision.recordedAt,
     causationId: decision.causationId,
   }));
-};

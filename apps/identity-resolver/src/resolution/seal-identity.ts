@@ -1,5 +1,5 @@
 import type { IdentityEvent } from '@optstream/contracts';
-import type { DataKeyStore } from '@optstream/identity-data-access';
+import type { DataKey, DataKeyStore } from '@optstream/identity-data-access';
 import type { IdentityDecision } from '@optstream/identity-domain';
 import { identifierAssociatedData, seal } from '@optstream/pii-crypto';
 
@@ -8,13 +8,20 @@ import { identifierAssociatedData, seal } from '@optstream/pii-crypto';
  * the data key of the contact the event is about, with (externalId, kind) as associated data, so the
  * sealed value cannot be passed off as another contact's or another kind. The plaintext goes no further.
  */
-export const sealIdentity = async (
-  keys: DataKeyStore,
+export const sealIdentity = async (keys: DataKeyStore, decision: IdentityDecision): Promise<IdentityEvent> =>
+  decision.identifier === null
+    ? sealWith(new Map(), decision)
+    : sealWith(new Map([[decision.externalId, await keys.keyFor(decision.externalId)]]), decision);
+
+/** The same, with the data keys already fetched (a batch fetches all of them at once). */
+export const sealWith = (
+  dataKeys: ReadonlyMap<string, DataKey>,
   decision: IdentityDecision,
-): Promise<IdentityEvent> => {
+): IdentityEvent => {
   const { identifier, ...rest } = decision;
   if (identifier === null) return { ...rest, identifier: null };
-  const dataKey = await keys.keyFor(decision.externalId);
+  const dataKey = dataKeys.get(decision.externalId);
+  if (dataKey === undefined) throw new Error(`no data key fetched for ${decision.externalId}`);
   return {
     ...rest,
     identifier: {

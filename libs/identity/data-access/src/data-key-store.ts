@@ -50,6 +50,41 @@ export class DataKeyStore {
     return this.unwrap(externalId, stored);
   }
 
+  /**
+   * The keys of many contacts at once (created on first use, as keyFor): one read, one bulk insert of
+   * the missing keys (ON CONFLICT DO NOTHING: a racing replica's key wins), one read of those. Throws
+   * DataKeyDestroyedError when any of them was destroyed.
+   */
+  async keysFor(externalIds: readonly string[]): Promise<Map<string, DataKey>> {
+    const wanted = [...new Set(externalIds)];
+    const found = await this.findMany(wanted);
+    const missing = wanted.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const wrapped = await Promise.all(
+        missing.map((externalId) => this.masterKeys.wrapKey(generateDataKey(), { externalId })),
+      );
+      await this.db.query(
+        `INSERT INTO identity.data_keys (key_id, external_id, wrapped_key, master_key_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[])
+         ON CONFLICT (external_id) DO NOTHING`,
+        [
+          missing.map(() => `dk-${randomUUID()}`),
+          missing,
+          wrapped.map((w) => w.blob),
+          missing.map(() => this.masterKeys.keyId),
+        ],
+      );
+      for (const [id, row] of await this.findMany(missing)) found.set(id, row);
+    }
+    const keys = new Map<string, DataKey>();
+    for (const externalId of wanted) {
+      const row = found.get(externalId);
+      if (row === undefined) throw new Error(`data key of ${externalId} vanished right after it was stored`);
+      keys.set(externalId, await this.unwrap(externalId, row));
+    }
+    return keys;
+  }
+
   /** A key by id (to open a sealed value), or null when unknown. Throws when it was destroyed. */
   async keyById(keyId: string): Promise<DataKey | null> {
     const rows = await selectRows<Row & { external_id: string }>(
@@ -78,6 +113,16 @@ export class DataKeyStore {
       [externalId],
     );
     return rows[0] ?? null;
+  }
+
+  private async findMany(externalIds: readonly string[]): Promise<Map<string, Row>> {
+    if (externalIds.length === 0) return new Map();
+    const rows = await selectRows<Row & { external_id: string }>(
+      this.db,
+      `SELECT key_id, wrapped_key, external_id FROM identity.data_keys WHERE external_id = ANY($1::text[])`,
+      [[...externalIds]],
+    );
+    return new Map(rows.map((r) => [r.external_id, r]));
   }
 
   private async unwrap(externalId: string, row: Row): Promise<DataKey> {

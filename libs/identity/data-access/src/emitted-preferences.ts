@@ -46,6 +46,21 @@ export const rememberPreference = async (q: Queryable, event: MarketingPreferenc
   );
 };
 
+/**
+ * Whether `candidate` replaces `current` as the latest preference of one contact and channel: the rule
+ * of rememberPreference's upsert (later occurredAt; on a tie unsubscribed; then the greater eventId).
+ */
+export const supersedes = (
+  candidate: Pick<EmittedPreference, 'occurredAt' | 'newStatus' | 'eventId'>,
+  current: Pick<EmittedPreference, 'occurredAt' | 'newStatus' | 'eventId'>,
+): boolean => {
+  if (candidate.occurredAt !== current.occurredAt) return candidate.occurredAt > current.occurredAt;
+  const a = candidate.newStatus === 'unsubscribed';
+  const b = current.newStatus === 'unsubscribed';
+  if (a !== b) return a;
+  return candidate.eventId > current.eventId;
+};
+
 interface Row {
   external_id: string;
   channel: Channel;

@@ -8,3 +8,6 @@ export * from './emitted-preferences';
 export * from './resolutions';
 export * from './data-key-store';
 export * from './event-bytes';
+export * from './graph-model';
+export * from './batch';
+export * from './rebuild';

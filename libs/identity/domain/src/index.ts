@@ -4,3 +4,4 @@ export * from './ids';
 export * from './decide';
 export * from './evolve';
 export * from './decider';
+export * from './batch';

@@ -3,7 +3,7 @@ import { AvroCodec } from './codec';
 import { deadLetterFromMessage } from './dead-letter';
 import { errorMessage, isRetriable } from './errors';
 import { EventPublisher } from './publisher';
-import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+import { DEFAULT_RETRY, RetryOptions, RetryPolicy, withRetry } from './retry';
 
 export interface ConsumedEvent<T> {
   readonly topic: string;
@@ -18,8 +18,17 @@ export interface ConsumedEvent<T> {
 }
 
 export type EventHandler = (event: ConsumedEvent<unknown>) => Promise<void>;
+/**
+ * What a batch handler may report back: events of the batch it could not process for good (poison).
+ * The consumer dead-letters them (original bytes, `error`'s code and reason) and commits the batch;
+ * every other event of the batch counts as handled.
+ */
+export interface BatchOutcome {
+  readonly rejected?: readonly { readonly event: ConsumedEvent<unknown>; readonly error: unknown }[];
+}
+
 /** Receives a partition's decoded batch at once; poison messages were already dead-lettered. */
-export type BatchHandler = (events: readonly ConsumedEvent<unknown>[]) => Promise<void>;
+export type BatchHandler = (events: readonly ConsumedEvent<unknown>[]) => Promise<void | BatchOutcome>;
 
 export type Handling = { readonly each: EventHandler } | { readonly batch: BatchHandler };
 
@@ -33,6 +42,16 @@ export interface EventConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Called with every message that went to the dead-letter topic (metrics, logs). */
   readonly onDeadLetter?: (topic: string, error: unknown) => void;
+  /**
+   * Retriable failures that must never exhaust the retry budget and be dead-lettered (an outage of the
+   * handler's database): retried with capped backoff, heartbeating between attempts, until they succeed,
+   * the consumer stops or the partition is taken away (the batch is then left uncommitted). Default: none.
+   */
+  readonly retryIndefinitely?: (error: unknown) => boolean;
+}
+
+interface PartitionControl {
+  readonly heartbeat: () => Promise<void>;
 }
 
 /**
@@ -89,7 +108,7 @@ export class EventConsumer {
     for (const message of batch.messages) {
       // On shutdown or rebalance, stop between messages: what is resolved gets committed, the rest re-delivered.
       if (!isRunning() || isStale() || this.stopping) break;
-      await this.handleMessage(batch.topic, batch.partition, message, handler);
+      await this.handleMessage(batch.topic, batch.partition, message, handler, { heartbeat });
       resolveOffset(message.offset);
       await heartbeat();
     }
@@ -108,9 +127,7 @@ export class EventConsumer {
       const outcome = await withRetry(
         () => this.decode(batch.topic, batch.partition, message),
         this.options.retry ?? DEFAULT_RETRY,
-        {
-          shouldStop: () => this.stopping,
-        },
+        this.retryOptions({ heartbeat }),
       );
       if (outcome.ok) decoded.push({ event: outcome.value, message });
       else await this.giveUp(batch.topic, batch.partition, message, outcome);
@@ -119,14 +136,35 @@ export class EventConsumer {
       const whole = await withRetry(
         () => handler(decoded.map((d) => d.event)),
         this.options.retry ?? DEFAULT_RETRY,
-        {
-          shouldStop: () => this.stopping,
-        },
+        this.retryOptions({ heartbeat }),
       );
-      if (!whole.ok) {
+      if (whole.ok) {
+        for (const { event, error } of whole.value?.rejected ?? []) {
+          const message = decoded.find((d) => d.event === event)?.message;
+          if (message === undefined)
+            throw new Error('batch handler rejected an event that is not in its batch');
+          const at = Date.now();
+          await this.giveUp(batch.topic, batch.partition, message, {
+            error,
+            attempts: 1,
+            firstFailedAt: at,
+            lastFailedAt: at,
+          });
+        }
+      } else {
         if (this.stopping && isRetriable(whole.error)) throw whole.error;
         for (const { message } of decoded) {
-          await this.handleMessage(batch.topic, batch.partition, message, (event) => handler([event]));
+          await this.handleMessage(
+            batch.topic,
+            batch.partition,
+            message,
+            async (event) => {
+              // A rejection reported for the single event is its failure: dead-letter it as a thrown one.
+              const rejected = (await handler([event]))?.rejected?.[0];
+              if (rejected !== undefined) throw rejected.error;
+            },
+            { heartbeat },
+          );
           await heartbeat();
         }
       }
@@ -159,13 +197,24 @@ export class EventConsumer {
     partition: number,
     message: KafkaMessage,
     handler: EventHandler,
+    control: PartitionControl,
   ): Promise<void> {
     const outcome = await withRetry(
       async () => handler(await this.decode(topic, partition, message)),
       this.options.retry ?? DEFAULT_RETRY,
-      { shouldStop: () => this.stopping },
+      this.retryOptions(control),
     );
     if (!outcome.ok) await this.giveUp(topic, partition, message, outcome);
+  }
+
+  // Heartbeating between attempts keeps the partition through a long outage; when the group rebalances
+  // meanwhile, the heartbeat throws and the batch is abandoned uncommitted for the partition's next owner.
+  private retryOptions(control: PartitionControl): RetryOptions {
+    const { retryIndefinitely } = this.options;
+    return {
+      shouldStop: () => this.stopping,
+      ...(retryIndefinitely ? { retryIndefinitely, onWait: control.heartbeat } : {}),
+    };
   }
 
   private async giveUp(
