@@ -1,6 +1,12 @@
 import { ConfigError } from '@optstream/config';
-import { AvroCodec, createKafkaClient } from '@optstream/kafka';
+import { TOPICS } from '@optstream/contracts';
+import { AvroCodec, createKafkaClient, EventPublisher } from '@optstream/kafka';
 import { loadCliConfig } from './config/cli-config';
+import { AUDIT_USAGE, parseAuditArgs } from './audit/audit-options';
+import { auditFromEnv } from './audit/audit-runtime';
+import { BACKFILL_USAGE, parseBackfillArgs } from './backfill/backfill-options';
+import { runBackfill } from './backfill/run-backfill';
+import { loadAuditConfig, loadBackfillConfig } from './config/command-configs';
 import { HISTORY_USAGE, parseHistoryArgs } from './history/history-options';
 import { runHistory } from './history/run-history';
 import { UsageError } from './usage-error';
@@ -10,6 +16,8 @@ const USAGE = `usage: optstream <command> [options]
 commands:
   history    one contact's changes, every change in a time range, or everyone's state as of a time,
              read straight from Kafka (no database) — see docs/cli.md
+  backfill   import CSV exports of the platforms (merged, latest wins) as inbound events
+  audit      compare each platform's view of sampled contacts with the read model; --repair fixes drift
   help       this text; \`optstream history --help\` for a command's options
 
 The projection rebuild is \`npx nx run preference-projector:rebuild\` (it needs the database).`;
@@ -36,9 +44,66 @@ const COMMANDS: Record<string, Command> = {
       stderr: process.stderr,
     });
   },
+  async backfill(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(`${BACKFILL_USAGE}\n`);
+      return;
+    }
+    const options = parseBackfillArgs(argv);
+    let interrupt = false;
+    const onSigint = () => {
+      interrupt = true;
+      process.stderr.write('\nbackfill: stopping after the current batch (Ctrl-C again to abort)\n');
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', onSigint);
+    if (options.dryRun) {
+      await runBackfill(options, {
+        topic: options.topic ?? TOPICS.contactInbound.name,
+        stderr: process.stderr,
+      });
+      return;
+    }
+    const config = loadBackfillConfig(process.env);
+    const kafka = createKafkaClient(config, 'optstream-backfill');
+    const codec = AvroCodec.fromConfig(config);
+    const publisher = new EventPublisher(kafka, codec, {
+      [options.topic ?? config.INBOUND_TOPIC]: TOPICS.contactInbound.valueSchema,
+    });
+    await publisher.connect();
+    try {
+      const result = await runBackfill(options, {
+        topic: options.topic ?? config.INBOUND_TOPIC,
+        publish: { sink: publisher, codec, hashKey: Buffer.from(config.OPTSTREAM_HASH_KEY, 'base64') },
+        stderr: process.stderr,
+        interrupted: () => interrupt,
+      });
+      if (result.interrupted) process.exitCode = 130;
+    } finally {
+      await publisher.disconnect();
+    }
+  },
+  async audit(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(`${AUDIT_USAGE}\n`);
+      return;
+    }
+    const options = parseAuditArgs(argv);
+    const report = await auditFromEnv(options, loadAuditConfig(process.env), process.env, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+    if (report.belowThreshold.length > 0) process.exitCode = 3;
+  },
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
+};
+
+const COMMAND_USAGE: Record<string, string> = {
+  history: HISTORY_USAGE,
+  backfill: BACKFILL_USAGE,
+  audit: AUDIT_USAGE,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -51,12 +116,10 @@ async function main(argv: readonly string[]): Promise<void> {
 
 main(process.argv.slice(2)).then(
   // Let stdout drain (a pipe into `head` or a file) before leaving.
-  () => process.stdout.write('', () => process.exit(0)),
+  () => process.stdout.write('', () => process.exit(process.exitCode ?? 0)),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(
-        `optstream: ${error.message}\n\n${process.argv[2] === 'history' ? HISTORY_USAGE : USAGE}`,
-      );
+      console.error(`optstream: ${error.message}\n\n${COMMAND_USAGE[process.argv[2] ?? ''] ?? USAGE}`);
       process.exit(2);
     }
     console.error(error instanceof ConfigError ? error.message : error);
