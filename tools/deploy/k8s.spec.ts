@@ -294,7 +294,7 @@ describe('deploy/k8s', () => {
     expect(expr('OptstreamWebhook5xxSpike')).toContain('webhook_handler_invocations_total');
     expect(expr('OptstreamWebhook4xxSpike')).toContain('webhook_handler_invocations_total');
     expect(expr('OptstreamWebhookSignatureFailures')).toContain('outcome="unauthorized"');
-    expect(expr('OptstreamConsumerLagGrowing')).toContain('kafka_consumergroup_lag');
+    expect(expr('OptstreamConsumerLagGrowing')).toContain('kafka_consumer_lag{');
     expect(expr('OptstreamDeadLettersNotEmpty')).toContain('dead-letter');
     expect(expr('OptstreamIntegrationLatencyHigh')).toMatch(
       /histogram_quantile\(0\.95,[\s\S]*integration_latency_seconds_bucket[\s\S]*> 1$/m,

@@ -32,6 +32,11 @@ export class LocalSystem {
     return `http://127.0.0.1:${this.options.ports[name]}`;
   }
 
+  /** The process id of a started service (the system benchmark reads its /proc entries). */
+  pid(name: ServiceName): number | undefined {
+    return this.running.get(name)?.process.pid;
+  }
+
   logFile(name: ServiceName): string {
     return join(this.options.logDir, `${name}.log`);
   }

@@ -9,6 +9,8 @@ import { runBackfill } from './backfill/run-backfill';
 import { loadAuditConfig, loadBackfillConfig } from './config/command-configs';
 import { HISTORY_USAGE, parseHistoryArgs } from './history/history-options';
 import { runHistory } from './history/run-history';
+import { ERASE_USAGE, parseEraseArgs, runErase } from './data-subject/erase';
+import { EXPORT_USAGE, parseExportArgs, runExport } from './data-subject/export';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: optstream <command> [options]
@@ -18,6 +20,8 @@ commands:
              read straight from Kafka (no database) — see docs/cli.md
   backfill   import CSV exports of the platforms (merged, latest wins) as inbound events
   audit      compare each platform's view of sampled contacts with the read model; --repair fixes drift
+  erase      GDPR erasure of one contact or a file of externalIds (crypto-shredding, see docs/privacy.md)
+  export     everything held about one contact, addresses decrypted, as JSON (data-subject access)
   help       this text; \`optstream history --help\` for a command's options
 
 The projection rebuild is \`npx nx run preference-projector:rebuild\` (it needs the database).`;
@@ -95,6 +99,14 @@ const COMMANDS: Record<string, Command> = {
     });
     if (report.belowThreshold.length > 0) process.exitCode = 3;
   },
+  async erase(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${ERASE_USAGE}\n`);
+    await runErase(parseEraseArgs(argv), process.stderr);
+  },
+  async export(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${EXPORT_USAGE}\n`);
+    await runExport(parseExportArgs(argv), process.stdout);
+  },
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
@@ -104,6 +116,8 @@ const COMMAND_USAGE: Record<string, string> = {
   history: HISTORY_USAGE,
   backfill: BACKFILL_USAGE,
   audit: AUDIT_USAGE,
+  erase: ERASE_USAGE,
+  export: EXPORT_USAGE,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

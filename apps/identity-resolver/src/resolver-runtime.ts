@@ -73,6 +73,7 @@ export async function startResolver(
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
     // A database or broker outage is waited out (capped backoff, heartbeating), never dead-lettered.
     retryIndefinitely: isInfrastructureFailure,
+    lag: metrics.consumerLag,
     onDeadLetter: (topic, error) => {
       metrics.deadLetters.inc();
       log.warn({ topic, err: error instanceof Error ? error.message : String(error) }, 'fact dead-lettered');

@@ -108,6 +108,11 @@ export class ResolverHarness {
 
   /** Publishes facts as the gateway does: Avro through the registry, keyed by the strongest identifier's hash. */
   async send(...facts: ContactInbound[]): Promise<Buffer[]> {
+    return this.sendTraced(undefined, ...facts);
+  }
+
+  /** As `send`, with a W3C `traceparent` header on every fact (as the gateway writes it). */
+  async sendTraced(traceparent: string | undefined, ...facts: ContactInbound[]): Promise<Buffer[]> {
     const topic = this.config.INBOUND_TOPIC;
     const values = await Promise.all(facts.map((f) => this.codec.encode(topic, f)));
     await this.producer.send({
@@ -116,7 +121,7 @@ export class ResolverHarness {
       messages: facts.map((f, i) => ({
         key: this.keyOf(f),
         value: values[i] ?? null,
-        headers: { 'optstream-event-id': f.eventId },
+        headers: { 'optstream-event-id': f.eventId, ...(traceparent ? { traceparent } : {}) },
       })),
     });
     return values;
@@ -132,6 +137,14 @@ export class ResolverHarness {
     count: number,
   ): Promise<MarketingPreferenceUpdated[]> {
     return this.decodedUntil(this.preferences, predicate, count);
+  }
+
+  /** The `traceparent` headers of the output messages in `tail` caused by the inbound fact. */
+  async traceparentsOf(tail: TopicTail, inboundEventId: string): Promise<(string | undefined)[]> {
+    const decoded = await this.decodeAll<{ causationId: string }>(tail.messages);
+    return tail.messages
+      .filter((_, i) => decoded[i]?.causationId === inboundEventId)
+      .map((m) => m.headers?.['traceparent']?.toString());
   }
 
   async decodeAll<T>(messages: readonly KafkaMessage[]): Promise<T[]> {

@@ -36,7 +36,8 @@ describe('identity-resolver on the real stack', () => {
   const link = identify(survivor, email);
 
   it('(a) an opt-out from an unknown email creates a provisional contact and its preference event', async () => {
-    await harness.send(optOut);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await harness.sendTraced(traceparent, optOut);
     const events = await harness.identityEventsOf(optOut.eventId, 2);
     expect(events.map(withoutSealed)).toEqual([
       expect.objectContaining({
@@ -68,6 +69,11 @@ describe('identity-resolver on the real stack', () => {
       recordedAt: expect.any(Number),
       causationId: optOut.eventId,
     } satisfies Record<keyof MarketingPreferenceUpdated, unknown>);
+    // Every output continues the inbound fact's trace (the trace context rides in the Kafka headers).
+    expect([
+      ...(await harness.traceparentsOf(harness.identity, optOut.eventId)),
+      ...(await harness.traceparentsOf(harness.preferences, optOut.eventId)),
+    ]).toEqual([traceparent, traceparent, traceparent]);
   });
 
   it('(b) an identify linking that email merges the provisional contact and re-emits its preference', async () => {

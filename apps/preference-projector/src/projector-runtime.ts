@@ -36,6 +36,7 @@ export function projectorTopics(config: ProjectorConfig): TopicDeclaration[] {
     { ...TOPICS.marketingPreferenceUpdated, name: config.PREFERENCES_TOPIC },
     { ...TOPICS.identity, name: config.IDENTITY_TOPIC },
     { ...TOPICS.contactPreferencesState, name: config.STATE_TOPIC },
+    { ...TOPICS.contactInbound, name: config.INBOUND_TOPIC },
     { ...TOPICS.preferencesDeadLetter, name: config.DEAD_LETTER_TOPIC },
   ];
 }

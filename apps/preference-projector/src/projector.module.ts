@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ContactsController } from './api/contacts.controller';
+import { DataSubjectController } from './api/data-subject.controller';
 import { ListingsController } from './api/listings.controller';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { HealthController } from './http/health.controller';
@@ -10,7 +11,7 @@ export class ProjectorModule {
   static withRuntime(runtime: ProjectorRuntime): DynamicModule {
     return {
       module: ProjectorModule,
-      controllers: [ContactsController, ListingsController, HealthController],
+      controllers: [ContactsController, ListingsController, DataSubjectController, HealthController],
       providers: [{ provide: PROJECTOR_RUNTIME, useValue: runtime }, ApiKeyGuard],
     };
   }

@@ -18,8 +18,11 @@ describe('preference-projector: latest change wins, per contact and channel, aga
 
   it('a newer change wins; a late older one enters the history only and publishes nothing', async () => {
     const id = randomUUID();
-    await h.publishPreferences([preference(id, 'email', 'subscribed', 20)]);
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await h.publishPreferences([preference(id, 'email', 'subscribed', 20)], traceparent);
     expect((await h.waitForStates(id, 1)).map((s) => statusOf(s, 'email'))).toEqual(['subscribed']);
+    // The state message continues the trace of the preference event that caused it.
+    expect(h.traceparentsOf(id)).toEqual([traceparent]);
 
     await h.publishPreferences([preference(id, 'email', 'unsubscribed', 10)]);
     await h.waitForHistory(id, 2);

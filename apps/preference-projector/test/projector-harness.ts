@@ -89,10 +89,13 @@ export class ProjectorHarness {
     await this.stopProjector();
   }
 
-  async publishPreferences(events: readonly MarketingPreferenceUpdated[]): Promise<void> {
+  async publishPreferences(
+    events: readonly MarketingPreferenceUpdated[],
+    traceparent?: string,
+  ): Promise<void> {
     await this.producer.publish(
       this.config.PREFERENCES_TOPIC,
-      events.map((e) => ({ key: e.externalId, value: e, eventId: e.eventId })),
+      events.map((e) => ({ key: e.externalId, value: e, eventId: e.eventId, traceparent })),
     );
   }
 
@@ -112,6 +115,13 @@ export class ProjectorHarness {
   async statesOf(externalId: string): Promise<ContactPreferencesState[]> {
     const mine = this.states.messages.filter((m: KafkaMessage) => m.key?.toString() === externalId);
     return Promise.all(mine.map((m) => this.codec.decode<ContactPreferencesState>(m.value)));
+  }
+
+  /** The `traceparent` headers of the state messages for one contact, in arrival order. */
+  traceparentsOf(externalId: string): (string | undefined)[] {
+    return this.states.messages
+      .filter((m: KafkaMessage) => m.key?.toString() === externalId)
+      .map((m) => m.headers?.['traceparent']?.toString());
   }
 
   async waitForStates(externalId: string, count: number): Promise<ContactPreferencesState[]> {

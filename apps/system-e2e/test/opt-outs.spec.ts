@@ -1,7 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { TOPICS } from '@optstream/contracts';
 import { waitFor } from '@optstream/testing';
 import { LOCAL_BRAZE_SMS_GROUP_ID, LOCAL_MAILCHIMP_LIST_ID } from '@optstream/local-system';
 import { newId, newPerson, type Person } from './contacts';
+import { scanLogs, scanTables, scanTopics } from './personal-data-scan';
 import { SystemHarness } from './system-harness';
+
+/** Runs the `optstream` CLI as a user would (a child process), with the given settings. */
+function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+): { status: number | null; stdout: string } {
+  const root = resolve(__dirname, '../../..');
+  const run = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      'apps/cli/src/main.ts',
+      ...args,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, TS_NODE_PROJECT: resolve(root, 'tsconfig.base.json'), ...env },
+      encoding: 'utf8',
+    },
+  );
+  return { status: run.status, stdout: run.stdout };
+}
 
 jest.setTimeout(600_000);
 
@@ -22,8 +52,12 @@ describe('optstream end to end: an opt-out on any channel reaches every platform
   });
 
   /** A known contact, subscribed everywhere, on every platform, with devices on OneSignal. */
+  /** Everyone this suite created, for the minimization scan at the end. */
+  const people: Person[] = [];
+
   async function subscribedEverywhere(label: string): Promise<Person> {
     const person = newPerson(label);
+    people.push(person);
     await h.simulators.seedOnesignalUser(person.externalId, [
       { type: 'iOSPush', token: newId() },
       { type: 'Email', token: person.email },
@@ -146,6 +180,7 @@ describe('optstream end to end: an opt-out on any channel reaches every platform
 
   it('an opt-out from an unknown email holds at once, and survives the identify that ties it to a contact', async () => {
     const person = newPerson('identity');
+    people.push(person);
     await h.webhooks.sendgrid([
       {
         email: person.email,
@@ -230,5 +265,185 @@ describe('optstream end to end: an opt-out on any channel reaches every platform
       'unsubscribed',
     );
     expect((await h.contact(person.externalId))?.channels.email?.status).toBe('unsubscribed');
+  });
+
+  it('loop safety: the webhook our own API call makes a platform send does not bounce back out', async () => {
+    const person = await subscribedEverywhere('loop');
+    await h.webhooks.sendgrid([
+      {
+        email: person.email,
+        event: 'unsubscribe',
+        timestamp: Math.floor(Date.now() / 1000),
+        sg_event_id: `e2e-${newId()}`,
+      },
+    ]);
+    await waitFor(
+      async () =>
+        (await h.simulators.mailchimpMember(LOCAL_MAILCHIMP_LIST_ID, person.email))?.status ===
+        'unsubscribed',
+      { timeoutMs: 30_000, description: 'Mailchimp unsubscribed by our connector' },
+    );
+    const memberWrites = async () =>
+      (await h.simulators.calls('mailchimp')).filter(
+        (c) => c.method !== 'GET' && JSON.stringify(c.body).includes(person.email),
+      ).length;
+    const brazeWrites = async () =>
+      (await h.simulators.calls('braze')).filter((c) => JSON.stringify(c.body).includes(person.externalId))
+        .length;
+    const writesBefore = await memberWrites();
+    const brazeBefore = await brazeWrites();
+
+    // Mailchimp tells every webhook about the change our API call made (source "api").
+    const echo = await h.webhooks.mailchimp('unsubscribe', {
+      action: 'unsub',
+      reason: 'manual',
+      id: newId().slice(0, 10),
+      email: person.email,
+      list_id: LOCAL_MAILCHIMP_LIST_ID,
+      email_type: 'html',
+    });
+    expect(echo.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await h.history(person.externalId)).events.some(
+          (e) => e.effect === 'same_status' && e.channel === 'email',
+        ),
+      { timeoutMs: 30_000, description: 'the echo entered the history as a no-op' },
+    );
+    // Barrier: one effective change after the echo, then count what reached the platforms.
+    await h.webhooks.segmentTrack({
+      userId: person.externalId,
+      event: 'Marketing Preference Updated',
+      timestamp: new Date().toISOString(),
+      properties: { channel: 'push', new_status: 'unsubscribed', source_of_change: 'Mobile App Settings' },
+    });
+    await waitFor(
+      async () =>
+        (await h.simulators.mailchimpMember(LOCAL_MAILCHIMP_LIST_ID, person.email))?.merge_fields[
+          'PUSHSTATUS'
+        ] === 'unsubscribed',
+      { timeoutMs: 30_000, description: 'barrier delivered to Mailchimp' },
+    );
+    // The echo reached no platform (a same-status change publishes no state): only the barrier did.
+    expect(await memberWrites()).toBe(writesBefore + 1);
+    expect(await brazeWrites()).toBe(brazeBefore + 1);
+  });
+
+  it('erasure forgets the person everywhere, keeps the suppression, and a later opt-in is a new contact', async () => {
+    const person = await subscribedEverywhere('erase');
+    await h.webhooks.twilioSms({ from: person.phone, to: '+18005550100', body: 'STOP' });
+    await waitFor(
+      async () =>
+        (await h.simulators.attentiveSubscriptions(person.phone)).some(
+          (s) => s.channel === 'TEXT' && s.status === 'UNSUBSCRIBED',
+        ),
+      { timeoutMs: 30_000, description: 'SMS opt-out delivered before the erasure' },
+    );
+
+    const exported = (await (
+      await fetch(`${h.readApiUrl}/v1/contacts/${person.externalId}/export`, {
+        headers: { 'x-api-key': h.readApiKey },
+      })
+    ).json()) as { contact: { externalId: string }; history: { sourceOfChange: string }[] };
+    expect(exported.contact.externalId).toBe(person.externalId);
+    expect(exported.history.map((e) => e.sourceOfChange)).toContain('SMS STOP Reply');
+    // The CLI export adds what the read API cannot: the addresses, decrypted with the contact's key.
+    const cli = runCli(['export', '--contact', person.externalId], {
+      DATABASE_URL: h.endpoints().databaseUrl,
+      OPTSTREAM_MASTER_KEYS: h.secrets.OPTSTREAM_MASTER_KEYS,
+    });
+    expect(cli.status).toBe(0);
+    expect(JSON.parse(cli.stdout).addresses).toEqual({ email: person.email, phone: person.phone });
+
+    const answer = await fetch(`${h.readApiUrl}/v1/contacts/${person.externalId}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': h.readApiKey },
+    });
+    expect(answer.status).toBe(202);
+
+    await timed('erasure → platforms deleted', async () => {
+      const [braze, onesignal, contact] = await Promise.all([
+        h.simulators.brazeUser(person.externalId),
+        h.simulators.onesignalUser(person.externalId),
+        h.contact(person.externalId),
+      ]);
+      return (
+        braze === undefined &&
+        onesignal === undefined &&
+        (contact as { erasedAt?: string | null } | null)?.erasedAt != null
+      );
+    });
+    // The suppression remembers: SendGrid and Attentive keep the opt-out (they are keyed by address).
+    expect(
+      (await h.simulators.attentiveSubscriptions(person.phone)).some((s) => s.status === 'UNSUBSCRIBED'),
+    ).toBe(true);
+
+    const values = [person.email, person.phone];
+    const stack = h.endpoints();
+    expect(await scanTables(stack.databaseUrl, values)).toEqual([]);
+    expect(
+      await scanTopics(
+        h.kafka.KAFKA_BROKERS,
+        h.codec,
+        stack.databaseUrl,
+        h.secrets.OPTSTREAM_MASTER_KEYS,
+        values,
+      ),
+    ).toEqual([]);
+    expect(scanLogs(h.stack.logDir, values)).toEqual([]);
+
+    // The same address later: a new contact; the old one is not resurrected.
+    const again = newPerson('erase-again');
+    await h.webhooks.segmentIdentify({
+      userId: again.externalId,
+      traits: { email: person.email, email_subscribed_status: 'subscribed' },
+    });
+    const found = await waitFor(
+      async () => {
+        const contact = await h.lookup('email', person.email);
+        return contact?.externalId !== person.externalId ? contact : null;
+      },
+      { timeoutMs: 30_000, description: 'the address now belongs to a new contact' },
+    );
+    expect(found.externalId).toBe(again.externalId);
+    expect((await h.contact(person.externalId))?.channels.sms?.status).toBe('unsubscribed');
+  });
+
+  it('data minimization: no plaintext email or phone in any long-lived topic or message key; inbound retention bounded', async () => {
+    const values = people.flatMap((p) => [p.email, p.phone]);
+    expect(values.length).toBeGreaterThan(10);
+    const stack = h.endpoints();
+    // Raw bytes only: sealed identifiers in identity.v1 are ciphertext and must stay so.
+    expect(
+      await scanTopics(
+        h.kafka.KAFKA_BROKERS,
+        h.codec,
+        stack.databaseUrl,
+        h.secrets.OPTSTREAM_MASTER_KEYS,
+        values,
+        {
+          openSealed: false,
+        },
+      ),
+    ).toEqual([]);
+    const admin = new Kafka({ brokers: h.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: TOPICS.contactInbound.name,
+            configNames: ['retention.ms'],
+          },
+        ],
+        includeSynonyms: false,
+      });
+      const retention = Number(described.resources[0]?.configEntries[0]?.configValue);
+      expect(retention).toBeGreaterThan(0);
+      expect(retention).toBeLessThanOrEqual(7 * 24 * 60 * 60 * 1000);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -167,6 +167,7 @@ interface ChannelView {
 
 export interface ContactView {
   readonly externalId: string;
+  readonly version: number;
   readonly provisional: boolean;
   readonly mergedInto: string | null;
   readonly channels: Partial<Record<'email' | 'sms' | 'push', ChannelView | null>>;

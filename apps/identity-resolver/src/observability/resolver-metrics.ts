@@ -1,10 +1,17 @@
-import { counter, createMetricsRegistry, histogram, Registry } from '@optstream/observability';
+import {
+  consumerLagGauge,
+  counter,
+  createMetricsRegistry,
+  histogram,
+  Registry,
+} from '@optstream/observability';
 
 /** How one inbound fact ended: resolved now, already resolved (redelivery), or dead-lettered. */
 export type FactOutcome = 'resolved' | 'replayed' | 'republished' | 'rejected';
 
 export class ResolverMetrics {
   readonly registry: Registry = createMetricsRegistry('identity-resolver');
+  readonly consumerLag = consumerLagGauge(this.registry);
   readonly facts = counter<'outcome'>(
     this.registry,
     'identity_resolver_facts_total',

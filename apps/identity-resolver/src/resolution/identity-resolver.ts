@@ -33,7 +33,7 @@ import {
   type BatchOutcome,
   type OutgoingEvent,
 } from '@optstream/kafka';
-import type { Logger } from '@optstream/observability';
+import { traceparentOf, type Logger } from '@optstream/observability';
 import { keyedHash } from '@optstream/pii-crypto';
 import type { DataSource } from 'typeorm';
 import type { ResolverMetrics } from '../observability/resolver-metrics';
@@ -88,7 +88,7 @@ export class IdentityResolver {
     // The codec decoded it against the registered contact-inbound.v1 schema.
     const fact = event.value as ContactInbound;
     try {
-      await this.resolveOnce(fact);
+      await this.resolveOnce(fact, traceparentOf(event.headers));
       this.deps.metrics.resolveSeconds.observe((this.deps.now() - started) / 1000);
     } catch (error) {
       throw this.classified(error);
@@ -102,6 +102,11 @@ export class IdentityResolver {
   async handleBatch(events: readonly ConsumedEvent<unknown>[]): Promise<BatchOutcome> {
     const started = this.deps.now();
     const { metrics } = this.deps;
+    // Erasures are rare and destroy keys: they take the per-fact path, in order with their neighbours.
+    if (events.some((e) => (e.value as ContactInbound).kind === 'erasure_request')) {
+      metrics.batches.inc({ path: 'fallback' });
+      return this.resolveEach(events);
+    }
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await this.resolveBatch(events);
@@ -150,17 +155,18 @@ export class IdentityResolver {
     return { rejected };
   }
 
-  private async resolveOnce(fact: ContactInbound): Promise<void> {
+  private async resolveOnce(fact: ContactInbound, traceparent: string | undefined): Promise<void> {
     const { db, metrics } = this.deps;
+    const traces = new Map([[fact.eventId, traceparent]]);
     const stored = await findResolution(db, fact.eventId);
     if (stored !== null) {
       if (stored.published) return void metrics.facts.inc({ outcome: 'replayed' });
-      await this.publish([stored]);
+      await this.publish([stored], traces);
       return void metrics.facts.inc({ outcome: 'republished' });
     }
     const { resolution, readAt } = await this.decide(fact);
     await commitResolution(db, resolution, readAt);
-    await this.publish([resolution]);
+    await this.publish([resolution], traces);
     metrics.facts.inc({ outcome: 'resolved' });
   }
 
@@ -230,7 +236,7 @@ export class IdentityResolver {
         toPublish.push(s);
       }
     }
-    await this.publish(toPublish);
+    await this.publish(toPublish, tracesOf(events));
     metrics.facts.inc({ outcome: 'replayed' }, replayed);
     metrics.facts.inc({ outcome: 'republished' }, republished);
     metrics.facts.inc({ outcome: 'resolved' }, resolved.length);
@@ -360,21 +366,35 @@ export class IdentityResolver {
   /**
    * Identity events of all the given resolutions first (one send), then all their preference events
    * (one send), so a preference never names a contact the identity log has not registered; then the
-   * outbox rows are marked published in one statement.
+   * outbox rows are marked published in one statement. Every output carries the `traceparent` of the
+   * inbound fact that caused it (`traces`, by inbound eventId), so the trace continues downstream.
    */
-  private async publish(resolutions: readonly Resolution[]): Promise<void> {
+  private async publish(
+    resolutions: readonly Resolution[],
+    traces: ReadonlyMap<string, string | undefined>,
+  ): Promise<void> {
     if (resolutions.length === 0) return;
     const { metrics, db, topics } = this.deps;
     await this.publishSliced(
       topics.identity,
       resolutions.flatMap((r) =>
-        r.identityEvents.map((e) => ({ key: e.externalId, value: e, eventId: e.eventId })),
+        r.identityEvents.map((e) => ({
+          key: e.externalId,
+          value: e,
+          eventId: e.eventId,
+          traceparent: traces.get(r.inboundEventId),
+        })),
       ),
     );
     await this.publishSliced(
       topics.preferences,
       resolutions.flatMap((r) =>
-        r.preferenceEvents.map((e) => ({ key: e.externalId, value: e, eventId: e.eventId })),
+        r.preferenceEvents.map((e) => ({
+          key: e.externalId,
+          value: e,
+          eventId: e.eventId,
+          traceparent: traces.get(r.inboundEventId),
+        })),
       ),
     );
     // The mark only spares a redelivery the republishing (same bytes, same ids): it need not hold up
@@ -400,6 +420,16 @@ export class IdentityResolver {
  * limit even when a large batch concerns few contacts.
  */
 const PUBLISH_SLICE = 500;
+
+/** The inbound facts' traceparents by eventId (the first copy of a fact delivered twice wins). */
+const tracesOf = (events: readonly ConsumedEvent<unknown>[]): Map<string, string | undefined> => {
+  const traces = new Map<string, string | undefined>();
+  for (const event of events) {
+    const id = (event.value as ContactInbound).eventId;
+    if (!traces.has(id)) traces.set(id, traceparentOf(event.headers));
+  }
+  return traces;
+};
 
 const usableExternalId = (fact: ContactInbound): string | null =>
   isBlockedIdentifierValue(fact.identifiers.externalId) ? null : fact.identifiers.externalId;

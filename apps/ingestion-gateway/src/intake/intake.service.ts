@@ -2,6 +2,7 @@ import { DeadLetter, TOPICS } from '@optstream/contracts';
 import { MapResult, MappedRejection } from '@optstream/ingestion-domain';
 import { SpoolRecord } from '@optstream/ingestion-spool';
 import { AvroCodec, deadLetterFromHttp, HEADER } from '@optstream/kafka';
+import { traceparentOfSpan, withSpan } from '@optstream/observability';
 import { Endpoint, GatewayMetrics } from '../observability/gateway-metrics';
 import { Durability, InboundPublisher, RecordContext } from './inbound-publisher';
 
@@ -38,7 +39,21 @@ export class IntakeService {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async intake(request: IntakeRequest): Promise<IntakeOutcome> {
+  /**
+   * One server span per request: a child of the caller's `traceparent` when it sent one, else a new
+   * trace. Its context is what the inbound events carry in their `traceparent` header.
+   */
+  intake(request: IntakeRequest): Promise<IntakeOutcome> {
+    return withSpan(
+      `intake ${request.endpoint}`,
+      request.context.traceparent,
+      (span) =>
+        this.accept({ ...request, context: { ...request.context, traceparent: traceparentOfSpan(span) } }),
+      { kind: 'server', attributes: { 'optstream.endpoint': request.endpoint } },
+    );
+  }
+
+  private async accept(request: IntakeRequest): Promise<IntakeOutcome> {
     const facts = request.results.flatMap((r) => (r.outcome === 'fact' ? [r.fact] : []));
     const rejections = request.results.filter((r): r is MappedRejection => r.outcome === 'rejected');
     const ignored = request.results.filter((r) => r.outcome === 'ignored').length;

@@ -45,11 +45,10 @@ export class ContactsController {
   ): Promise<object> {
     if (idempotencyKey) void reply.header('idempotency-key', idempotencyKey);
     const { kind, value } = lookupParam(email, phone);
-    const externalId = await this.runtime.readModel.findByIdentifier(
+    const view = await this.runtime.readModel.contactByIdentifier(
       kind,
       keyedHash(this.runtime.hashKey, kind, value),
     );
-    const view = externalId === null ? null : await this.runtime.readModel.contact(externalId);
     if (!view) throw httpError(404, 'CONTACT_NOT_FOUND', `no contact holds this ${kind}`);
     return contactView(view);
   }

@@ -28,6 +28,8 @@ export const projectorConfigSchema = kafkaConfigSchema.extend({
   PREFERENCES_TOPIC: z.string().min(1).default(TOPICS.marketingPreferenceUpdated.name),
   IDENTITY_TOPIC: z.string().min(1).default(TOPICS.identity.name),
   STATE_TOPIC: z.string().min(1).default(TOPICS.contactPreferencesState.name),
+  /** Where erasure requests go (the resolver carries them out); the gateway's inbound topic. */
+  INBOUND_TOPIC: z.string().min(1).default(TOPICS.contactInbound.name),
   DEAD_LETTER_TOPIC: z.string().min(1).default(TOPICS.preferencesDeadLetter.name),
   TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
   MAX_PAGE_SIZE: env.positiveInt(100_000),

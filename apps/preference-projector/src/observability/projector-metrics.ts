@@ -1,7 +1,14 @@
-import { counter, createMetricsRegistry, histogram, Registry } from '@optstream/observability';
+import {
+  consumerLagGauge,
+  counter,
+  createMetricsRegistry,
+  histogram,
+  Registry,
+} from '@optstream/observability';
 
 export class ProjectorMetrics {
   readonly registry: Registry = createMetricsRegistry('preference-projector');
+  readonly consumerLag = consumerLagGauge(this.registry);
   readonly events = counter<'topic' | 'outcome'>(
     this.registry,
     'projector_events_total',

@@ -4,9 +4,10 @@ import {
   deadLetterFromMessage,
   EventPublisher,
   isRetriable,
+  partitionLag,
   ProcessingError,
 } from '@optstream/kafka';
-import type { Logger } from '@optstream/observability';
+import { traceparentOf, type Logger } from '@optstream/observability';
 import {
   activeVersion,
   applyIdentityBatch,
@@ -44,6 +45,7 @@ export class ProjectionConsumer {
   private readonly positioned = new Set<string>();
   private target: ProjectionTarget;
   private running = false;
+  private readonly groupId: string;
 
   constructor(
     kafka: Kafka,
@@ -60,7 +62,11 @@ export class ProjectionConsumer {
     this.target = target;
     this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
     // A (re)assignment may hand us partitions another member advanced: re-read their checkpoints.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.positioned.clear());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.positioned.clear();
+      this.metrics.consumerLag.reset();
+    });
+    this.groupId = groupId;
   }
 
   get isRunning(): boolean {
@@ -96,6 +102,9 @@ export class ProjectionConsumer {
     const first = messages[0];
     const last = messages[messages.length - 1];
     if (!first || !last) return;
+    // This group never commits to Kafka, so its lag is only known here (kafka_consumer_lag).
+    const lag = { group: this.groupId, topic, partition: String(partition) };
+    this.metrics.consumerLag.set(lag, partitionLag(batch.highWatermark, first.offset));
     const key = `${topic}/${partition}`;
     if (!this.positioned.has(key)) {
       await this.states.flushPending(this.target, topic, partition);
@@ -117,6 +126,7 @@ export class ProjectionConsumer {
       stop();
     }
     resolveOffset(last.offset);
+    this.metrics.consumerLag.set(lag, partitionLag(batch.highWatermark, String(BigInt(last.offset) + 1n)));
     await heartbeat();
   }
 
@@ -165,7 +175,8 @@ export class ProjectionConsumer {
     this.metrics.events.inc({ topic, outcome: 'applied' }, outcome.applied);
     this.metrics.events.inc({ topic, outcome: 'duplicate' }, outcome.duplicates);
     this.metrics.events.inc({ topic, outcome: 'already_applied' }, outcome.alreadyApplied);
-    await this.states.publish(this.target, outcome.changed);
+    const traces = new Map(typed.map((e) => [e.value.eventId, traceparentOf(e.message.headers)]));
+    await this.states.publish(this.target, outcome.changed, traces);
   }
 
   private async applyIdentity(
@@ -174,10 +185,16 @@ export class ProjectionConsumer {
     events: Decoded[],
     lastOffset: string,
   ): Promise<void> {
+    const typed = events as PositionedEvent<IdentityEvent>[];
+    // Erased contacts leave the state topic (a tombstone per key) BEFORE the batch commits: repeating
+    // a tombstone after a crash is harmless, losing one is not.
+    await this.states.tombstone(
+      typed.filter((e) => e.value.kind === 'contact_erased').map((e) => e.value.externalId),
+    );
     const outcome = await applyIdentityBatch(this.db, this.target, {
       topic,
       partition,
-      events: events as PositionedEvent<IdentityEvent>[],
+      events: typed,
       lastOffset,
     });
     this.metrics.events.inc({ topic, outcome: 'applied' }, outcome.applied);

@@ -25,7 +25,15 @@ export class StatePublisher {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async publish(target: ProjectionTarget, changed: readonly ChangedContact[]): Promise<void> {
+  /**
+   * `traces`: the `traceparent` of the preference events by eventId; each state message carries the one
+   * of the event that caused it (its causationId), so the trace continues to the connectors.
+   */
+  async publish(
+    target: ProjectionTarget,
+    changed: readonly ChangedContact[],
+    traces: ReadonlyMap<string, string | undefined> = new Map(),
+  ): Promise<void> {
     if (changed.length === 0) return;
     await this.publisher.publish<ContactPreferencesState>(
       this.topic,
@@ -33,6 +41,7 @@ export class StatePublisher {
         key: state.externalId,
         value: toStateMessage(state, this.now(), causationId),
         eventId: `${state.externalId}@${state.version}`,
+        traceparent: traces.get(causationId),
       })),
     );
     this.metrics.statesPublished.inc(changed.length);
@@ -40,6 +49,15 @@ export class StatePublisher {
       this.db,
       target.version,
       changed.map((c) => ({ externalId: c.state.externalId, causationId: c.causationId })),
+    );
+  }
+
+  /** Deletes erased contacts from the compacted state topic: a null value under each key. */
+  async tombstone(externalIds: readonly string[]): Promise<void> {
+    if (externalIds.length === 0) return;
+    await this.publisher.publishRaw(
+      this.topic,
+      externalIds.map((externalId) => ({ key: externalId, value: null })),
     );
   }
 

@@ -1,6 +1,7 @@
 import {
   activeVersion,
-  allocateVersion,
+  allocateRebuildVersion,
+  attachHistory,
   loadOffsets,
   lockForSwap,
   setActiveVersion,
@@ -46,7 +47,7 @@ export async function rebuildProjection(
   const started = Date.now();
   const projection = config.PROJECTION_NAME;
   const previousVersion = await activeVersion(db, projection);
-  const version = await allocateVersion(db);
+  const version = await allocateRebuildVersion(db);
   const { kafka, codec } = await connectKafka(config);
   const topics = { preferences: config.PREFERENCES_TOPIC, identity: config.IDENTITY_TOPIC };
   const { starts, ends } = await watermarks(kafka, [topics.preferences, topics.identity]);
@@ -70,12 +71,20 @@ export async function rebuildProjection(
     total = Number(replayer.remaining());
     onProgress({ phase, applied: 0, total });
     await replayer.caughtUp();
+    // The contact states the bulk loader kept in memory, written before the swap lock is taken: the
+    // lock holds live batches back only for the last gap.
+    await replayer.flush();
+    // The history was loaded without its secondary index (see allocateRebuildVersion): build it now.
+    await attachHistory(db, version);
     await db.transaction(async (tx) => {
       await lockForSwap(tx, projection);
       phase = 'swap';
       replayer.raiseTargets(await checkpoints(tx));
       total = replayer.applied + Number(replayer.remaining());
       await replayer.caughtUp();
+      // Committed (on another connection) before the swap commits: the new version is complete when
+      // it becomes active.
+      await replayer.flush();
       await setActiveVersion(tx, projection, version);
     });
   } finally {

@@ -41,6 +41,8 @@ export interface ProviderAdapter {
    */
   fingerprint(consent: ContactConsent): string;
   deliver(batch: readonly ContactConsent[]): Promise<readonly DeliveryResult[]>;
+  /** Deletes the person at the platform, where it can (see ProviderEraser). */
+  erase?(externalId: string): Promise<ErasureOutcome>;
 }
 
 /** Who to read back from a provider: the addresses are needed only by providers keyed by address. */
@@ -64,4 +66,19 @@ export type ProviderView =
 /** Adapters with a read endpoint implement this as well. */
 export interface ProviderReader {
   read(contact: ContactRef): Promise<ProviderView>;
+}
+
+/**
+ * Asking a platform to delete a person (erasure, rule 9). `not-supported`: the platform has no such API,
+ * or it is keyed by an address that erasure has just shredded — recorded, never silently skipped.
+ */
+export type ErasureOutcome =
+  | { readonly kind: 'erased' }
+  | { readonly kind: 'not-supported'; readonly reason: string }
+  | { readonly kind: 'retry'; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+/** Implemented by adapters whose platform can delete a person by externalId (Braze, OneSignal). */
+export interface ProviderEraser {
+  erase(externalId: string): Promise<ErasureOutcome>;
 }

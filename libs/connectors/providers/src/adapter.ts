@@ -1,4 +1,9 @@
-import type { CircuitStatus, ProviderAdapter, ProviderReader } from '@optstream/connectors-domain';
+import type {
+  CircuitStatus,
+  ProviderAdapter,
+  ProviderEraser,
+  ProviderReader,
+} from '@optstream/connectors-domain';
 import { ReliableClient, type Authenticator } from './reliability/reliable-client';
 import { resolveReliability, type ReliabilitySettings } from './config';
 import type { ResolvedDeps } from './deps';
@@ -7,6 +12,8 @@ import type { ProviderName } from '@optstream/connectors-domain';
 /** An adapter with its reliability wrapper: delivery, the audit read, and the breaker for health. */
 export interface ReliableProviderAdapter extends ProviderAdapter, ProviderReader {
   circuitStatus(): CircuitStatus;
+  /** Present where the platform can delete a person by externalId. */
+  erase?: ProviderEraser['erase'];
 }
 
 export function reliableClient(

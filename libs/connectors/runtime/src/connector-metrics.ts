@@ -1,4 +1,11 @@
-import { counter, createMetricsRegistry, gauge, histogram, Registry } from '@optstream/observability';
+import {
+  consumerLagGauge,
+  counter,
+  createMetricsRegistry,
+  gauge,
+  histogram,
+  Registry,
+} from '@optstream/observability';
 
 /** Per-provider counters the issue and the alert rules name; label values are never contact data. */
 export class ConnectorMetrics {
@@ -10,6 +17,7 @@ export class ConnectorMetrics {
   readonly parked;
   readonly circuitOpen;
   readonly integrationLatency;
+  readonly consumerLag;
 
   constructor(service: string) {
     this.registry = createMetricsRegistry(service);
@@ -55,5 +63,6 @@ export class ConnectorMetrics {
       'From the state change (updatedAt) to the provider acknowledging it',
       ['provider'],
     );
+    this.consumerLag = consumerLagGauge(this.registry);
   }
 }

@@ -1,5 +1,5 @@
 import { TOPICS, type TopicDeclaration } from '@optstream/contracts';
-import { CONNECTORS_DATABASE, DeliveryLog, ParkingLot } from '@optstream/connectors-data-access';
+import { CONNECTORS_DATABASE, DeliveryLog, ErasureLog, ParkingLot } from '@optstream/connectors-data-access';
 import type { Channel, ProviderAdapter } from '@optstream/connectors-domain';
 import { ContactAddressBook } from '@optstream/contact-addresses';
 import {
@@ -77,34 +77,40 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
     activeKeyId: Object.keys(config.OPTSTREAM_MASTER_KEYS)[0] ?? '',
     keys: config.OPTSTREAM_MASTER_KEYS,
   });
-  const connector = new Connector(adapters, {
-    service,
-    deliveries: new DeliveryLog(db, service),
-    parking: new ParkingLot(db, service),
-    addresses: new ContactAddressBook(db, masterKeys),
-    deadLetter: (record) =>
-      publisher.publish(config.DEAD_LETTER_TOPIC, [
-        {
-          key: record.originalKey,
-          value: record,
-          eventId: `${service}/${record.originalTopic}/${record.originalPartition}/${record.originalOffset}/${record.reason.slice(0, 32)}`,
-        },
-      ]),
-    schedule: {
-      baseDelayMs: config.PARK_RETRY_BASE_MS,
-      maxDelayMs: config.PARK_RETRY_MAX_MS,
-      maxAttempts: config.PARK_MAX_ATTEMPTS,
+  const connector = new Connector(
+    adapters,
+    {
+      service,
+      deliveries: new DeliveryLog(db, service),
+      parking: new ParkingLot(db, service),
+      addresses: new ContactAddressBook(db, masterKeys),
+      deadLetter: (record) =>
+        publisher.publish(config.DEAD_LETTER_TOPIC, [
+          {
+            key: record.originalKey,
+            value: record,
+            eventId: `${service}/${record.originalTopic}/${record.originalPartition}/${record.originalOffset}/${record.reason.slice(0, 32)}`,
+          },
+        ]),
+      schedule: {
+        baseDelayMs: config.PARK_RETRY_BASE_MS,
+        maxDelayMs: config.PARK_RETRY_MAX_MS,
+        maxAttempts: config.PARK_MAX_ATTEMPTS,
+      },
+      metrics,
+      log,
+      now: () => new Date(),
     },
-    metrics,
-    log,
-    now: () => new Date(),
-  });
+    { erasures: new ErasureLog(db, service), metrics, log },
+  );
   const consumer = new EventConsumer(kafka, codec, publisher, {
     service,
     groupId: config.CONSUMER_GROUP,
     topics: [config.STATE_TOPIC],
     deadLetterTopic: config.DEAD_LETTER_TOPIC,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
+    tombstones: true,
+    lag: metrics.consumerLag,
   });
   await consumer.start({ batch: (events) => connector.handleStates(events) });
 

@@ -1,6 +1,11 @@
 import type { ContactPreferencesState } from '@optstream/contracts';
 import type { ProviderAdapter } from '@optstream/connectors-domain';
 import type { ConsumedEvent } from '@optstream/kafka';
+import { traceparentOf } from '@optstream/observability';
+import type { ErasureLog } from '@optstream/connectors-data-access';
+import type { Logger } from '@optstream/observability';
+import type { ConnectorMetrics } from './connector-metrics';
+import { eraseAtProviders } from './erase-contacts';
 import { consentFromState, newestPerContact } from './state-to-consent';
 import { deliverToProvider, type DeliveryContext } from './provider-delivery';
 import type { PendingDelivery } from './pending-delivery';
@@ -17,12 +22,20 @@ export class Connector {
   constructor(
     readonly adapters: readonly ProviderAdapter[],
     private readonly context: DeliveryContext,
+    private readonly erasure?: { erasures: ErasureLog; metrics: ConnectorMetrics; log: Logger },
   ) {}
 
   /** A partition's batch of state messages. Resolves once every outcome is recorded (then offsets commit). */
   handleStates(events: readonly ConsumedEvent<unknown>[]): Promise<void> {
+    // Tombstones are erasures: the erased contact's earlier states in the batch are not delivered.
+    const erased = new Set(
+      events.filter((e) => e.value === null && e.key !== null).map((e) => (e.key as Buffer).toString('utf8')),
+    );
+    const states = events.filter(
+      (e) => e.value !== null && !erased.has((e.value as ContactPreferencesState).externalId),
+    );
     const pending = newestPerContact(
-      events.map(
+      states.map(
         (event): PendingDelivery => ({
           consent: consentFromState(event.value as ContactPreferencesState),
           original: {
@@ -34,10 +47,12 @@ export class Connector {
           },
           parkedAttempts: 0,
           changedAt: (event.value as ContactPreferencesState).updatedAt,
+          traceparent: traceparentOf(event.headers),
         }),
       ),
     );
     return this.serialized(async () => {
+      if (erased.size > 0 && this.erasure) await eraseAtProviders(this.adapters, [...erased], this.erasure);
       await Promise.all(this.adapters.map((adapter) => deliverToProvider(adapter, pending, this.context)));
     });
   }

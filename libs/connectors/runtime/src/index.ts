@@ -10,3 +10,4 @@ export * from './connector.module';
 export * from './start-connector';
 export * from './provider-settings';
 export * from './start-channel-connector';
+export * from './erase-contacts';

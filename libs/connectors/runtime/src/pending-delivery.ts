@@ -10,4 +10,6 @@ export interface PendingDelivery {
   readonly firstFailedAt?: Date;
   /** When the state changed (the state message's updatedAt), for the end-to-end latency metric. */
   readonly changedAt?: number;
+  /** The state message's `traceparent` header: provider calls for this contact continue its trace. */
+  readonly traceparent?: string;
 }

@@ -7,7 +7,7 @@ import type {
 } from '@optstream/connectors-domain';
 import type { DeliveredMark, DeliveryLog, ParkingLot } from '@optstream/connectors-data-access';
 import type { ContactAddresses } from '@optstream/contact-addresses';
-import type { Logger } from '@optstream/observability';
+import { withSpan, type Logger } from '@optstream/observability';
 import type { ConnectorMetrics } from './connector-metrics';
 import { nextAttemptDelay, type ParkSchedule } from './park-schedule';
 import type { PendingDelivery } from './pending-delivery';
@@ -67,7 +67,18 @@ export async function deliverToProvider(
   const withAddresses = await attachAddresses(adapter, toSend, context.addresses);
   for (let at = 0; at < withAddresses.length; at += adapter.maxBatch) {
     const chunk = withAddresses.slice(at, at + adapter.maxBatch);
-    const results = await adapter.deliver(chunk.map((c) => c.consent));
+    // One span per provider call, in the trace of the chunk's first contact (linked to the others'):
+    // the adapter's HTTP requests run inside it and carry it in their `traceparent` header.
+    const traces = chunk.map((c) => c.traceparent);
+    const results = await withSpan(
+      `${provider} deliver`,
+      traces.find((t) => t !== undefined),
+      () => adapter.deliver(chunk.map((c) => c.consent)),
+      {
+        attributes: { 'optstream.provider': provider, 'optstream.contacts': chunk.length },
+        links: traces,
+      },
+    );
     await settle(adapter, chunk, results, context);
   }
 }

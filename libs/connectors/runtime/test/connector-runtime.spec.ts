@@ -195,4 +195,28 @@ describe('connector runtime against real Kafka and Postgres (scripted provider)'
       braze.answer = () => ({ kind: 'delivered' });
     }
   });
+
+  it('a tombstone erases the contact at every provider that can delete by id, and records why not elsewhere', async () => {
+    const id = randomUUID();
+    await publish(state(id, 1, 'unsubscribed'));
+    await waitFor(() => braze.sentTo(id).length === 1, { description: 'delivered before erasure' });
+    const producer = createKafkaClient(kafkaConfig, 'connector-test-tombstone').producer();
+    await producer.connect();
+    await producer.send({ topic: stateTopic, messages: [{ key: id, value: null }] });
+    await producer.disconnect();
+
+    await waitFor(() => braze.erased.includes(id) && sendgrid.erased.includes(id), {
+      description: 'erased at both',
+    });
+    const rows: { provider: string; outcome: string }[] = await runtime.db.query(
+      `SELECT provider, outcome FROM connectors.erasures WHERE external_id = $1 ORDER BY provider`,
+      [id],
+    );
+    expect(rows).toEqual([
+      { provider: 'braze', outcome: 'erased' },
+      { provider: 'sendgrid', outcome: 'erased' },
+    ]);
+    const left = await runtime.db.query(`SELECT 1 FROM connectors.deliveries WHERE external_id = $1`, [id]);
+    expect(left).toHaveLength(0);
+  });
 });

@@ -1,6 +1,7 @@
 import type {
   ContactConsent,
   DeliveryOutcome,
+  ErasureOutcome,
   ProviderAdapter,
   ProviderName,
 } from '@optstream/connectors-domain';
@@ -11,6 +12,7 @@ import type {
  */
 export class ScriptedProvider implements ProviderAdapter {
   readonly calls: ContactConsent[][] = [];
+  readonly erased: string[] = [];
   answer: (consent: ContactConsent) => DeliveryOutcome = () => ({ kind: 'delivered' });
 
   constructor(
@@ -27,6 +29,11 @@ export class ScriptedProvider implements ProviderAdapter {
   async deliver(batch: readonly ContactConsent[]) {
     this.calls.push([...batch]);
     return batch.map((c) => ({ externalId: c.externalId, version: c.version, outcome: this.answer(c) }));
+  }
+
+  async erase(externalId: string): Promise<ErasureOutcome> {
+    this.erased.push(externalId);
+    return { kind: 'erased' };
   }
 
   sentTo(externalId: string): ContactConsent[] {

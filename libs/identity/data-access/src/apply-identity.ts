@@ -1,4 +1,6 @@
 import type { IdentityEvent, ProtectedIdentifier } from '@optstream/contracts';
+import { DataKeyDestroyedError } from './data-key-store';
+import { eraseContact } from './erase-contact';
 import { asConflict, IdentityConflictError } from './pg-errors';
 import type { Queryable } from './queryable';
 
@@ -18,8 +20,9 @@ export const applyIdentityEvent = async (q: Queryable, event: IdentityEvent): Pr
     case 'contacts_merged':
       return merge(q, event);
     case 'contact_erased':
+      return eraseContact(q, event);
     case 'unknown':
-      // Erasure is decided elsewhere (the CLI); the resolver never emits either kind.
+      // A kind this resolver does not know (a newer producer): it never decides one itself.
       throw new Error(`the resolver does not apply ${event.kind} events`);
   }
 };
@@ -34,6 +37,13 @@ export const touchContact = async (q: Queryable, externalId: string, provisional
 };
 
 const register = async (q: Queryable, event: IdentityEvent): Promise<void> => {
+  // An erased contact's externalId named again: it stays erased (its key is gone), never re-created.
+  // Checked first: after a failed INSERT the transaction could not ask any more.
+  const existing: { erased: boolean }[] = await q.query(
+    `SELECT erased FROM identity.contacts WHERE external_id = $1`,
+    [event.externalId],
+  );
+  if (existing[0]?.erased) throw new DataKeyDestroyedError(event.externalId);
   try {
     await q.query(`INSERT INTO identity.contacts (external_id, provisional) VALUES ($1, $2)`, [
       event.externalId,

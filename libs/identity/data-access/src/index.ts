@@ -11,3 +11,4 @@ export * from './event-bytes';
 export * from './graph-model';
 export * from './batch';
 export * from './rebuild';
+export * from './erase-contact';

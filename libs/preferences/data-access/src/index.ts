@@ -5,6 +5,8 @@ export * from './projection-versions';
 export * from './offsets';
 export * from './outbox';
 export * from './preference-batch';
+export * from './bulk-load';
+export * from './copy-rows';
 export * from './identity-batch';
 export * from './state-rows';
 export * from './read-model';

@@ -4,8 +4,10 @@ import {
   evolve,
   isKnownChannel,
   isKnownStatus,
+  type ChannelState,
   type ContactState,
   type Effect,
+  type KnownChannel,
 } from '@optstream/preferences-domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { nextOffsetAfter, unappliedEvents, type PartitionBatch, type ProjectionTarget } from './batch';
@@ -100,17 +102,27 @@ export async function applyPreferenceBatch(
  * Which eventIds the history already holds. Read first so each row is inserted once, with its effect;
  * the primary key (projection_version, event_id) stays the last word: see `insertHistory`.
  */
-async function historyContains(
+export async function historyContains(
   tx: EntityManager,
   version: number,
   eventIds: readonly string[],
+  table = 'preferences.history',
 ): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
   const rows: { event_id: string }[] = await tx.query(
-    `SELECT event_id FROM preferences.history WHERE projection_version = $1 AND event_id = ANY($2::text[])`,
+    `SELECT event_id FROM ${table} WHERE projection_version = $1 AND event_id = ANY($2::text[])`,
     [version, [...new Set(eventIds)]],
   );
   return new Set(rows.map((r) => r.event_id));
+}
+
+/** A history row to insert: the event, where it sits in the log, and what it did when applied. */
+export interface HistoryInsert {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly event: MarketingPreferenceUpdated;
+  readonly effect: Effect;
 }
 
 async function insertHistory(
@@ -119,21 +131,43 @@ async function insertHistory(
   batch: PartitionBatch<unknown>,
   fresh: readonly { offset: string; event: MarketingPreferenceUpdated; effect: Effect }[],
 ): Promise<void> {
-  if (fresh.length === 0) return;
-  const col = <V>(pick: (f: (typeof fresh)[number]) => V): V[] => fresh.map(pick);
-  const inserted: { event_id: string }[] = await tx.query(
-    `INSERT INTO preferences.history (projection_version, event_id, external_id, channel, status,
+  const rows = fresh.map((f) => ({ ...f, topic: batch.topic, partition: batch.partition }));
+  const inserted = await insertHistoryRows(tx, version, rows, { onConflict: 'skip' });
+  // Only a concurrent writer of the same eventId (another partition after a repartition) gets here;
+  // rolling back and retrying makes the event a duplicate, which is what it is.
+  if (inserted !== fresh.length)
+    throw new Error(`history conflict: ${fresh.length - inserted} event(s) were inserted concurrently`);
+}
+
+/**
+ * One INSERT … SELECT unnest(…) of history rows; returns how many were inserted. `skip`: rows whose
+ * eventId is already there are left out (ON CONFLICT DO NOTHING); `fail`: a plain INSERT, which a
+ * present eventId aborts with a unique violation (23505) — the cheaper statement when the caller
+ * expects no conflict and has a fallback for one (see PreferenceBulkLoader).
+ */
+export async function insertHistoryRows(
+  tx: EntityManager,
+  version: number,
+  rows: readonly HistoryInsert[],
+  options: { readonly onConflict: 'skip' | 'fail'; readonly table?: string },
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const col = <V>(pick: (f: HistoryInsert) => V): V[] => rows.map(pick);
+  const skip = options.onConflict === 'skip';
+  const result: unknown = await tx.query(
+    `${skip ? 'WITH inserted AS (' : ''}INSERT INTO ${options.table ?? 'preferences.history'}
+        (projection_version, event_id, external_id, channel, status,
         occurred_at, recorded_at, source_of_change, source_system, provider_event_ref, causation_id,
         effect, source_topic, source_partition, source_offset)
      SELECT $1, u.event_id, u.external_id, u.channel, u.status, ${fromEpochMs('u.occurred_at')},
         ${fromEpochMs('u.recorded_at')}, u.source_of_change, u.source_system, u.provider_event_ref,
-        u.causation_id, u.effect, $13, $14, u.source_offset
+        u.causation_id, u.effect, u.source_topic, u.source_partition, u.source_offset
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[],
-                   $9::text[], $10::text[], $11::text[], $12::text[], $15::bigint[])
+                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::bigint[])
          AS u(event_id, external_id, channel, status, occurred_at, recorded_at, source_of_change,
-              source_system, provider_event_ref, causation_id, effect, source_offset)
-     ON CONFLICT DO NOTHING
-     RETURNING event_id`,
+              source_system, provider_event_ref, causation_id, effect, source_topic, source_partition,
+              source_offset)
+     ${skip ? 'ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM inserted' : ''}`,
     [
       version,
       col((f) => f.event.eventId),
@@ -147,17 +181,12 @@ async function insertHistory(
       col((f) => f.event.source.providerEventRef),
       col((f) => f.event.causationId),
       col((f) => f.effect),
-      batch.topic,
-      batch.partition,
+      col((f) => f.topic),
+      col((f) => f.partition),
       col((f) => f.offset),
     ],
   );
-  // Only a concurrent writer of the same eventId (another partition after a repartition) gets here;
-  // rolling back and retrying makes the event a duplicate, which is what it is.
-  if (inserted.length !== fresh.length)
-    throw new Error(
-      `history conflict: ${fresh.length - inserted.length} event(s) were inserted concurrently`,
-    );
+  return skip ? Number((result as { n: number }[])[0]?.n ?? 0) : rows.length;
 }
 
 async function upsertChannels(
@@ -174,8 +203,23 @@ async function upsertChannels(
       return next && next.eventId !== previous?.eventId ? [{ externalId, channel, ...next }] : [];
     }),
   );
+  await writeChannelRows(tx, version, rows);
+}
+
+/** One channel's winning change, as the channel_state table holds it. */
+export interface ChannelRow extends ChannelState {
+  readonly externalId: string;
+  readonly channel: KnownChannel;
+}
+
+/** Upserts channel_state rows (one statement). */
+export async function writeChannelRows(
+  tx: EntityManager,
+  version: number,
+  rows: readonly ChannelRow[],
+): Promise<void> {
   if (rows.length === 0) return;
-  const col = <V>(pick: (r: (typeof rows)[number]) => V): V[] => rows.map(pick);
+  const col = <V>(pick: (r: ChannelRow) => V): V[] => rows.map(pick);
   await tx.query(
     `INSERT INTO preferences.channel_state (projection_version, external_id, channel, status, occurred_at,
         event_id, source_of_change, source_system, provider_event_ref)
@@ -208,21 +252,35 @@ async function upsertContacts(
   states: ReadonlyMap<string, ContactState>,
   updatedAt: ReadonlyMap<string, number>,
 ): Promise<void> {
-  if (touched.length === 0) return;
-  // updated_at is the log's time (latest recordedAt folded), not the clock: a rebuild must produce
-  // identical rows.
+  await writeContactRows(
+    tx,
+    version,
+    touched.map((id) => ({
+      externalId: id,
+      version: states.get(id)?.version ?? 0,
+      updatedAt: updatedAt.get(id) ?? 0,
+    })),
+  );
+}
+
+/**
+ * Upserts contacts' `version` and `updated_at` (one statement). updated_at is the log's time (latest
+ * recordedAt folded), not the clock — a rebuild must produce identical rows — and only moves forward,
+ * so identity events (which also touch it) and preference events commute.
+ */
+export async function writeContactRows(
+  tx: EntityManager,
+  version: number,
+  rows: readonly { readonly externalId: string; readonly version: number; readonly updatedAt: number }[],
+): Promise<void> {
+  if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO preferences.contacts (projection_version, external_id, version, updated_at)
      SELECT $1, u.external_id, u.version, ${fromEpochMs('u.updated_at')}
        FROM unnest($2::text[], $3::bigint[], $4::float8[]) AS u(external_id, version, updated_at)
      ON CONFLICT (projection_version, external_id) DO UPDATE SET
         version = EXCLUDED.version, updated_at = GREATEST(contacts.updated_at, EXCLUDED.updated_at)`,
-    [
-      version,
-      touched,
-      touched.map((id) => states.get(id)?.version ?? 0),
-      touched.map((id) => updatedAt.get(id) ?? 0),
-    ],
+    [version, rows.map((r) => r.externalId), rows.map((r) => r.version), rows.map((r) => r.updatedAt)],
   );
 }
 

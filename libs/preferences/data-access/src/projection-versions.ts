@@ -15,8 +15,10 @@ export class ProjectionVersionChanged extends Error {
   }
 }
 
-const partitionName = (table: string, version: number): string =>
+/** A version's own partition of a versioned table, e.g. `preferences.history_v7`. */
+export const versionTable = (table: (typeof VERSIONED_TABLES)[number], version: number): string =>
   `preferences.${table}_v${Number.isInteger(version) ? version : 'invalid'}`;
+const partitionName = versionTable;
 
 /**
  * Creates the empty partitions of a version. Partition DDL is data lifecycle (like a new month's
@@ -49,6 +51,50 @@ export async function allocateVersion(db: DataSource): Promise<number> {
   const version = Number(rows[0]?.version);
   await createVersionPartitions(db, version);
   return version;
+}
+
+/**
+ * A version for a rebuild: like `allocateVersion`, except that its history partition starts as a
+ * standalone table with only its primary key (the proof of one row per eventId, which the bulk load
+ * relies on) and a CHECK matching the partition bound. Loading a million rows into it does not maintain
+ * the secondary index row by row; `attachHistory` then builds that index in one sort and attaches the
+ * table without scanning it. Until then the version's history is only reachable by its own name
+ * (`versionTable('history', v)`), which is how the rebuild's writer addresses it.
+ */
+export async function allocateRebuildVersion(db: DataSource): Promise<number> {
+  const rows: { version: string }[] = await db.query(
+    `SELECT nextval('preferences.projection_version_seq') AS version`,
+  );
+  const version = Number(rows[0]?.version);
+  if (!Number.isInteger(version)) throw new Error(`bad projection version ${String(rows[0]?.version)}`);
+  for (const table of VERSIONED_TABLES.filter((t) => t !== 'history'))
+    await db.query(
+      `CREATE TABLE ${partitionName(table, version)} PARTITION OF preferences.${table} FOR VALUES IN (${version})`,
+    );
+  const history = partitionName('history', version);
+  await db.query(
+    `CREATE TABLE ${history} (LIKE preferences.history INCLUDING DEFAULTS,
+       CONSTRAINT history_v${version}_bound CHECK (projection_version = ${version}),
+       PRIMARY KEY (projection_version, event_id))`,
+  );
+  return version;
+}
+
+/**
+ * Attaches a rebuild's history table as its version's partition (no-op when it already is one). The
+ * parent's other indexes are built on it here, in bulk; the CHECK spares the attach a full scan. Locks:
+ * SHARE UPDATE EXCLUSIVE on the parent (live reads and writes of other versions go on), ACCESS EXCLUSIVE
+ * on this version's table, which nothing else uses before the swap.
+ */
+export async function attachHistory(db: DataSource, version: number): Promise<void> {
+  const history = partitionName('history', version);
+  const attached: { n: string }[] = await db.query(
+    `SELECT count(*) AS n FROM pg_inherits WHERE inhrelid = $1::regclass`,
+    [history],
+  );
+  if (Number(attached[0]?.n) > 0) return;
+  await db.query(`ALTER TABLE preferences.history ATTACH PARTITION ${history} FOR VALUES IN (${version})`);
+  await db.query(`ALTER TABLE ${history} DROP CONSTRAINT history_v${version}_bound`);
 }
 
 export async function activeVersion(

@@ -13,6 +13,8 @@ export interface ContactAddresses {
 
 interface AddressRow {
   external_id: string;
+  /** The contact the value was sealed for: differs from external_id after a merge (see below). */
+  sealed_for: string;
   kind: 'email' | 'phone';
   sealed_value: Buffer | null;
   wrapped_key: Buffer | null;
@@ -42,13 +44,13 @@ export class ContactAddressBook {
       if (row.sealed_value === null || row.wrapped_key === null) continue;
       const wrapped = row.wrapped_key;
       const key =
-        keys.get(row.external_id) ??
-        this.masterKeys.unwrapKey({ blob: wrapped, context: { externalId: row.external_id } });
-      keys.set(row.external_id, key);
+        keys.get(row.sealed_for) ??
+        this.masterKeys.unwrapKey({ blob: wrapped, context: { externalId: row.sealed_for } });
+      keys.set(row.sealed_for, key);
       const value = open(
         await key,
         row.sealed_value,
-        identifierAssociatedData(row.external_id, row.kind),
+        identifierAssociatedData(row.sealed_for, row.kind),
       ).toString('utf8');
       found.set(row.external_id, { ...found.get(row.external_id), [row.kind]: value });
     }
@@ -56,13 +58,14 @@ export class ContactAddressBook {
   }
 
   private async rows(externalIds: readonly string[]): Promise<AddressRow[]> {
-    // A contact owns at most one identifier of each kind in practice; if history left two, the
-    // latest linked one (highest event id order is not time order, so take any deterministic one).
+    // A merge moves a provisional contact's identifiers to the survivor but leaves them sealed under
+    // the merged contact's key (bound to its id): open each value with the key that sealed it. A
+    // contact may hold two of a kind after a merge; one deterministic pick is enough to address it.
     const result = await this.db.query(
       `SELECT DISTINCT ON (i.external_id, i.kind)
-              i.external_id, i.kind, i.sealed_value, k.wrapped_key
+              i.external_id, k.external_id AS sealed_for, i.kind, i.sealed_value, k.wrapped_key
          FROM identity.identifiers i
-         JOIN identity.data_keys k ON k.external_id = i.external_id
+         JOIN identity.data_keys k ON k.key_id = i.data_key_id
         WHERE i.external_id = ANY($1::text[]) AND i.kind IN ('email', 'phone')
         ORDER BY i.external_id, i.kind, i.event_id`,
       [externalIds],

@@ -94,19 +94,35 @@ describe('ContactAddressBook (real Postgres)', () => {
     expect((await book.addressesOf([erased])).has(erased)).toBe(false);
   });
 
-  it('refuses a sealed value copied onto another contact (associated data binds it to its owner)', async () => {
+  it("refuses a sealed value passed off under another contact's key (associated data binds it)", async () => {
     const owner = uniqueName('contact');
     const thief = uniqueName('contact');
     await storeContact(pool, owner, { email: 'owner@example.com' });
     await storeContact(pool, thief, {});
     await pool.query(
       `INSERT INTO identity.identifiers (kind, keyed_hash, external_id, sealed_value, data_key_id, event_id)
-       SELECT kind, $2, $3, sealed_value, data_key_id, event_id FROM identity.identifiers
+       SELECT kind, $2, $3, sealed_value, 'dk-' || $3, event_id FROM identity.identifiers
         WHERE external_id = $1 AND kind = 'email'`,
       [owner, uniqueName('hash'), thief],
     );
 
     await expect(book.addressesOf([thief])).rejects.toThrow(/could not be authenticated/);
+  });
+
+  it("opens an identifier a merge moved to the survivor with the merged contact's own key", async () => {
+    const provisional = uniqueName('contact');
+    const survivor = uniqueName('contact');
+    await storeContact(pool, provisional, { email: 'merged@example.com' });
+    await storeContact(pool, survivor, { phone: '+14155550199' });
+    await pool.query(`UPDATE identity.identifiers SET external_id = $2 WHERE external_id = $1`, [
+      provisional,
+      survivor,
+    ]);
+
+    expect((await book.addressesOf([survivor])).get(survivor)).toEqual({
+      email: 'merged@example.com',
+      phone: '+14155550199',
+    });
   });
 
   it('asks for nothing when given no contacts', async () => {

@@ -42,12 +42,32 @@ export interface EventConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Called with every message that went to the dead-letter topic (metrics, logs). */
   readonly onDeadLetter?: (topic: string, error: unknown) => void;
+  /** Hand tombstones (null values) to the handler as events with value null instead of dead-lettering them. */
+  readonly tombstones?: boolean;
   /**
    * Retriable failures that must never exhaust the retry budget and be dead-lettered (an outage of the
    * handler's database): retried with capped backoff, heartbeating between attempts, until they succeed,
    * the consumer stops or the partition is taken away (the batch is then left uncommitted). Default: none.
    */
   readonly retryIndefinitely?: (error: unknown) => boolean;
+  /** Where to report consumer lag per partition (`consumerLagGauge` from @optstream/observability). */
+  readonly lag?: ConsumerLagSink;
+}
+
+/**
+ * Receives each partition's lag: the fetch's high watermark minus the next offset to process, set when
+ * a batch arrives and again once it is handled; `reset` on every rebalance (partitions may have moved).
+ * A prom-client Gauge with these labels fits.
+ */
+export interface ConsumerLagSink {
+  set(labels: { group: string; topic: string; partition: string }, lag: number): void;
+  reset(): void;
+}
+
+/** Messages from `nextOffset` up to the high watermark (exclusive), never negative. */
+export function partitionLag(highWatermark: string, nextOffset: string): number {
+  const lag = BigInt(highWatermark) - BigInt(nextOffset);
+  return lag > 0n ? Number(lag) : 0;
 }
 
 interface PartitionControl {
@@ -79,6 +99,8 @@ export class EventConsumer {
       // Only bounds idle polling and shutdown; a fetch returns as soon as data arrives.
       maxWaitTimeInMs: 500,
     });
+    const { lag } = options;
+    if (lag) this.consumer.on(this.consumer.events.GROUP_JOIN, () => lag.reset());
   }
 
   get isRunning(): boolean {
@@ -95,12 +117,28 @@ export class EventConsumer {
       eachBatchAutoResolve: false,
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) =>
-        'each' in handling
+      eachBatch: async (payload) => {
+        this.reportLag(payload, payload.batch.firstOffset());
+        await ('each' in handling
           ? this.handleEach(payload, handling.each)
-          : this.handleWhole(payload, handling.batch),
+          : this.handleWhole(payload, handling.batch));
+        this.reportLag(payload, null);
+      },
     });
     this.running = true;
+  }
+
+  /** `next`: the next offset to process; null = after the batch (what was resolved). */
+  private reportLag({ batch }: EachBatchPayload, next: string | null): void {
+    const { lag, groupId } = this.options;
+    if (!lag) return;
+    const last = batch.messages[batch.messages.length - 1];
+    const processed = next ?? (last && !this.stopping ? String(BigInt(last.offset) + 1n) : null);
+    if (processed === null) return;
+    lag.set(
+      { group: groupId, topic: batch.topic, partition: String(batch.partition) },
+      partitionLag(batch.highWatermark, processed),
+    );
   }
 
   private async handleEach(payload: EachBatchPayload, handler: EventHandler): Promise<void> {
@@ -185,7 +223,11 @@ export class EventConsumer {
       partition,
       offset: message.offset,
       key: message.key,
-      value: await this.codec.decode<unknown>(message.value),
+      // A tombstone (null value: a compacted key deleted, e.g. an erased contact) has nothing to decode.
+      value:
+        message.value === null && this.options.tombstones === true
+          ? null
+          : await this.codec.decode<unknown>(message.value),
       rawValue: message.value,
       headers: message.headers ?? {},
       timestamp: message.timestamp,

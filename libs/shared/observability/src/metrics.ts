@@ -40,3 +40,20 @@ export function histogram<L extends string>(
 }
 
 export { Registry } from 'prom-client';
+
+/** Labels of `kafka_consumer_lag`. */
+export type ConsumerLagLabel = 'group' | 'topic' | 'partition';
+
+/**
+ * `kafka_consumer_lag`: messages of a partition not yet processed by this member, from the high
+ * watermark of its last fetch and the offset it has processed up to. Set per batch, so it is as fresh
+ * as the last fetch; a partition that was taken away is dropped on the next rebalance.
+ */
+export function consumerLagGauge(registry: Registry): Gauge<ConsumerLagLabel> {
+  return gauge(
+    registry,
+    'kafka_consumer_lag',
+    'Messages behind the partition high watermark, per consumer group, topic and partition',
+    ['group', 'topic', 'partition'],
+  );
+}

@@ -3,3 +3,4 @@ export * from './test-stack';
 export * from './read-topic';
 export * from './fixtures';
 export * from './tail-topic';
+export * from './service-process';

@@ -14,6 +14,7 @@ import {
 import { reliableClient, staticAuth, type ReliableProviderAdapter } from '../adapter';
 import type { BrazeSettings } from '../config';
 import type { ResolvedDeps } from '../deps';
+import { eraseWith } from '../erasure';
 import { failedRead } from '../read-result';
 import { executePlan, sameForAll } from '../reliability/execute-plan';
 import type { CallResult } from '../reliability/reliable-client';
@@ -33,6 +34,13 @@ export function createBrazeAdapter(settings: BrazeSettings, deps: ResolvedDeps):
     circuitStatus: () => client.circuitStatus(),
     deliver: (batch) =>
       executePlan(client, batch, planBraze(batch, mapping), { interpret: partialSuccess, split }),
+    // Braze deletes profiles by external id (POST /users/delete, asynchronous on their side).
+    erase: (externalId: string) =>
+      eraseWith(client, externalId, {
+        method: 'POST',
+        path: '/users/delete',
+        body: { external_ids: [externalId] },
+      }),
     read: async (ref: ContactRef): Promise<ProviderView> => {
       const result = await client.call(brazeReadRequest(ref.externalId));
       if (result.outcome.kind !== 'delivered') return failedRead(result);

@@ -1,4 +1,5 @@
 import type { HeaderMap, HttpRequest, NetworkErrorCode } from '@optstream/connectors-domain';
+import { failSpan, traceHeaders, withSpan } from '@optstream/observability';
 
 export type HttpAttempt =
   | {
@@ -18,10 +19,31 @@ export interface SendOptions {
 
 /**
  * One HTTP exchange, never throwing: the whole exchange (connect, headers AND body) runs under one
- * AbortSignal.timeout, so a provider that stalls mid-body cannot hang a connector.
+ * AbortSignal.timeout, so a provider that stalls mid-body cannot hang a connector. Each exchange is a
+ * client span (child of the active one) whose context goes out in the `traceparent` header. The span
+ * names the method and host only: provider paths may hold identifiers.
  */
-export async function sendOnce(request: HttpRequest, options: SendOptions): Promise<HttpAttempt> {
+export function sendOnce(request: HttpRequest, options: SendOptions): Promise<HttpAttempt> {
   const url = options.baseUrl.replace(/\/+$/, '') + request.path;
+  return withSpan(
+    request.method,
+    undefined,
+    async (span) => {
+      const attempt = await exchange(url, request, options);
+      if (attempt.kind === 'response') {
+        span.setAttribute('http.response.status_code', attempt.status);
+        if (attempt.status >= 400) failSpan(span, `HTTP ${attempt.status}`);
+      } else {
+        span.setAttribute('error.type', attempt.code);
+        failSpan(span, attempt.message);
+      }
+      return attempt;
+    },
+    { kind: 'client', attributes: { 'http.request.method': request.method, 'server.address': hostOf(url) } },
+  );
+}
+
+async function exchange(url: string, request: HttpRequest, options: SendOptions): Promise<HttpAttempt> {
   const hasBody = request.body !== undefined;
   const body =
     typeof request.body === 'string' ? request.body : hasBody ? JSON.stringify(request.body) : undefined;
@@ -33,6 +55,7 @@ export async function sendOnce(request: HttpRequest, options: SendOptions): Prom
         ...(hasBody ? { 'content-type': 'application/json' } : {}),
         ...options.headers,
         ...request.headers,
+        ...traceHeaders(),
       },
       body,
       signal: AbortSignal.timeout(options.timeoutMs),
@@ -46,6 +69,14 @@ export async function sendOnce(request: HttpRequest, options: SendOptions): Prom
     };
   } catch (error) {
     return { kind: 'network-error', code: networkErrorCode(error), message: describe(error) };
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid-url';
   }
 }
 

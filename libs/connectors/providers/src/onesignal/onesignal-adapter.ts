@@ -18,6 +18,7 @@ import type { ResolvedDeps } from '../deps';
 import { failedRead } from '../read-result';
 import { KeySpacer } from '../reliability/key-spacer';
 import type { ReliableClient } from '../reliability/reliable-client';
+import { eraseWith } from '../erasure';
 
 /** Each contact costs a lookup plus its writes; the batch size only bounds one `deliver` call. */
 const ONESIGNAL_MAX_BATCH = 100;
@@ -48,6 +49,12 @@ export function createOneSignalAdapter(
     maxBatch: ONESIGNAL_MAX_BATCH,
     fingerprint: oneSignalFingerprint,
     circuitStatus: () => client.circuitStatus(),
+    // OneSignal deletes a user and its subscriptions by external id.
+    erase: (externalId: string) =>
+      eraseWith(client, externalId, {
+        method: 'DELETE',
+        path: `/apps/${encodeURIComponent(settings.appId)}/users/by/external_id/${encodeURIComponent(externalId)}`,
+      }),
     deliver: (batch) => Promise.all(batch.map(deliverOne)),
     read: async (ref: ContactRef): Promise<ProviderView> => {
       const result = await client.call(oneSignalLookup(ref.externalId, mapping));

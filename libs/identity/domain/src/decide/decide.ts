@@ -3,6 +3,7 @@ import { assertNever } from '../assert-never';
 import type { IdentityView } from '../view';
 import type { ResolveInbound } from './command';
 import { isRejected, type Decision, type Rejected, type RejectionCode } from './decision';
+import { decideErasure } from './erasure';
 import { decideIdentify } from './identify';
 import { decideConsent, type ConsentChange } from './preference';
 import { usableIdentifiers } from './usable-identifiers';
@@ -24,6 +25,8 @@ export const decide = (command: ResolveInbound, view: IdentityView): readonly De
       const change = consentChange(fact);
       return isRejected(change) ? [change] : decideConsent(command, view, ids, change);
     }
+    case 'erasure_request':
+      return decideErasure(command, view, ids);
     case 'unknown':
       return [reject('UNKNOWN_FACT_KIND', 'inbound fact kind is unknown to this resolver')];
     default:

@@ -1,10 +1,10 @@
 import type { IdentityEvent, IdentityEventKind, MarketingPreferenceUpdated } from '@optstream/contracts';
 import type { PlainIdentifier } from '../identifiers';
 
-/** The identity event kinds the resolver emits; erasure is decided elsewhere. */
+/** The identity event kinds the resolver emits. */
 export type ResolverIdentityKind = Extract<
   IdentityEventKind,
-  'contact_registered' | 'identifier_linked' | 'identifier_reassigned' | 'contacts_merged'
+  'contact_registered' | 'identifier_linked' | 'identifier_reassigned' | 'contacts_merged' | 'contact_erased'
 >;
 
 /**

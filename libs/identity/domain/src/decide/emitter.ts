@@ -60,6 +60,7 @@ export const emitter = (command: ResolveInbound, initial: IdentityView): Emitter
 const discriminator = (spec: IdentitySpec): string => {
   switch (spec.kind) {
     case 'contact_registered':
+    case 'contact_erased':
       return spec.externalId;
     case 'identifier_linked':
     case 'identifier_reassigned':

@@ -45,13 +45,19 @@ export interface InboundIdentifiers {
  * Avro enum `io.optstream.inbound.v1.InboundFactKind`.
  * Readers map unknown symbols to 'unknown'.
  */
-export type InboundFactKind = 'unknown' | 'preference_change' | 'identify' | 'push_permission_change';
+export type InboundFactKind =
+  | 'unknown'
+  | 'preference_change'
+  | 'identify'
+  | 'push_permission_change'
+  | 'erasure_request';
 
 export const INBOUND_FACT_KIND_SYMBOLS = [
   'unknown',
   'preference_change',
   'identify',
   'push_permission_change',
+  'erasure_request',
 ] as const satisfies readonly InboundFactKind[];
 
 /** Avro record `io.optstream.inbound.v1.PreferenceChange`. */
@@ -149,7 +155,7 @@ export const ContactInboundSchema = {
       type: {
         type: 'enum',
         name: 'InboundFactKind',
-        symbols: ['unknown', 'preference_change', 'identify', 'push_permission_change'],
+        symbols: ['unknown', 'preference_change', 'identify', 'push_permission_change', 'erasure_request'],
         default: 'unknown',
       },
       doc: 'Which of the optional fact fields below is set.',
