@@ -454,7 +454,8 @@ async function main(): Promise<void> {
     await produceStates(publisher, stateTopic.name, contacts);
     log(`identities stored and ${N} states produced to ${stateTopic.name}`);
 
-    for (const { channel, providers } of CONNECTORS) {
+    const only = process.env['BENCH_CONNECTORS']?.split(',');
+    for (const { channel, providers } of CONNECTORS.filter((c) => !only || only.includes(c.channel))) {
       sims.reset();
       if (providers.includes('onesignal')) seedOneSignal(sims, contacts);
       log(`bare fetch loop: ${providers.join('+')}…`);

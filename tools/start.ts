@@ -3,10 +3,8 @@ import { kafkaConfigSchema, loadConfig } from '@optstream/config';
 import { ALL_TOPICS } from '@optstream/contracts';
 import { AvroCodec, createKafkaClient, provisionContracts } from '@optstream/kafka';
 import {
-  LocalSystem,
-  serviceEnv,
+  createLocalSystem,
   servicePorts,
-  simulatedProviders,
   SYSTEM_SERVICES,
   type SystemSecrets,
 } from '@optstream/local-system';
@@ -29,23 +27,16 @@ async function main(): Promise<void> {
   await provisionContracts(createKafkaClient(config, 'optstream-start'), AvroCodec.fromConfig(config));
   const secrets = devSecrets(settings.runDir);
   const ports = servicePorts();
-  const providers = simulatedProviders(`http://127.0.0.1:${ports['provider-simulators']}`);
-  const system = new LocalSystem({
-    logDir: settings.logDir,
+  const { system, simulatorsUrl } = createLocalSystem({
+    stack: {
+      kafkaBrokers: endpoints.kafkaBrokers,
+      registryUrl: endpoints.registryUrl,
+      databaseUrl: endpoints.databaseUrl,
+    },
+    secrets,
     ports,
-    envOf: (name) =>
-      serviceEnv(name, {
-        stack: {
-          kafkaBrokers: endpoints.kafkaBrokers,
-          registryUrl: endpoints.registryUrl,
-          databaseUrl: endpoints.databaseUrl,
-        },
-        secrets,
-        ports,
-        providers,
-        spoolDir: join(settings.root, 'spool', 'ingestion-gateway'),
-        extra: { GATEWAY_URL: `http://127.0.0.1:${ports['ingestion-gateway']}` },
-      }),
+    logDir: settings.logDir,
+    spoolDir: join(settings.root, 'spool', 'ingestion-gateway'),
   });
   // Services never outlive `npm start`: Ctrl-C, a terminal hang-up, a kill, or a failed start stop them.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
@@ -56,7 +47,7 @@ async function main(): Promise<void> {
   process.on('exit', () => system.killAllNow());
   for (const service of SYSTEM_SERVICES) console.log(`starting ${service.name} on :${ports[service.name]}…`);
   await system.start(SYSTEM_SERVICES.map((s) => s.name));
-  printWelcome(secrets, settings.logDir, ALL_TOPICS.length, providers.url);
+  printWelcome(secrets, settings.logDir, ALL_TOPICS.length, simulatorsUrl);
 }
 
 function printWelcome(secrets: SystemSecrets, logDir: string, topics: number, simulators: string): void {

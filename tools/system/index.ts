@@ -4,3 +4,4 @@ export * from './launch';
 export * from './secrets';
 export * from './simulated-providers';
 export * from './platform-views';
+export * from './create-system';

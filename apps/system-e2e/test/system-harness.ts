@@ -6,10 +6,9 @@ import { createKafkaClient, AvroCodec, provisionContracts } from '@optstream/kaf
 import { down, loadStackSettings, stackEndpoints, up, type StackSettings } from '@optstream/local-stack';
 import {
   generateSystemSecrets,
+  createLocalSystem,
   LocalSystem,
-  serviceEnv,
   servicePorts,
-  simulatedProviders,
   SYSTEM_SERVICES,
   type ServiceName,
   type SystemSecrets,
@@ -83,32 +82,26 @@ export class SystemHarness {
     });
     this.codec = AvroCodec.fromConfig(this.kafka);
     await provisionContracts(createKafkaClient(this.kafka, 'optstream-e2e'), this.codec);
-    const simulatorsUrl = `http://127.0.0.1:${this.ports['provider-simulators']}`;
-    const providers = simulatedProviders(simulatorsUrl);
-    this.system = new LocalSystem({
-      logDir: this.stack.logDir,
+    const { system, simulatorsUrl } = createLocalSystem({
+      stack: {
+        kafkaBrokers: endpoints.kafkaBrokers,
+        registryUrl: endpoints.registryUrl,
+        databaseUrl: endpoints.databaseUrl,
+      },
+      secrets: this.secrets,
       ports: this.ports,
-      envOf: (name) =>
-        serviceEnv(name, {
-          stack: {
-            kafkaBrokers: endpoints.kafkaBrokers,
-            registryUrl: endpoints.registryUrl,
-            databaseUrl: endpoints.databaseUrl,
-          },
-          secrets: this.secrets,
-          ports: this.ports,
-          providers,
-          spoolDir: join(this.root, 'spool'),
-          // Faster parked retries than production: the fault suite waits for them.
-          extra: {
-            LOG_LEVEL: 'warn',
-            PARK_RETRY_BASE_MS: '500',
-            PARK_RETRY_MAX_MS: '5000',
-            PARKED_POLL_INTERVAL_MS: '500',
-            ...extra[name],
-          },
-        }),
+      logDir: this.stack.logDir,
+      spoolDir: join(this.root, 'spool'),
+      // Faster parked retries than production: the fault suite waits for them.
+      extra: {
+        LOG_LEVEL: 'warn',
+        PARK_RETRY_BASE_MS: '500',
+        PARK_RETRY_MAX_MS: '5000',
+        PARKED_POLL_INTERVAL_MS: '500',
+      },
+      extraFor: extra,
     });
+    this.system = system;
     await this.system.start(SYSTEM_SERVICES.map((s) => s.name));
     this.simulators = new SimulatorClient(simulatorsUrl);
     this.webhooks = new WebhookSender({

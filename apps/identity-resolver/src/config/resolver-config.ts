@@ -6,30 +6,6 @@ const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded');
 
-/**
- * `id=base64,id2=base64`: every master key that may have wrapped a stored data key. Split on the
- * FIRST '=' only, since base64 ends in '=' padding. Values are checked by LocalMasterKeyProvider.
- */
-const masterKeys = z.string().transform((raw, ctx) => {
-  const keys: Record<string, string> = {};
-  for (const entry of raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const at = entry.indexOf('=');
-    if (at <= 0 || at === entry.length - 1) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'each entry must be <keyId>=<base64 key>' });
-      return z.NEVER;
-    }
-    keys[entry.slice(0, at)] = entry.slice(at + 1);
-  }
-  if (Object.keys(keys).length === 0) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'at least one master key is required' });
-    return z.NEVER;
-  }
-  return keys;
-});
-
 export const resolverConfigSchema = kafkaConfigSchema
   .extend({
     DATABASE_URL: z.string().min(1),
@@ -37,7 +13,8 @@ export const resolverConfigSchema = kafkaConfigSchema
     DATABASE_POOL_SIZE: env.positiveInt(16),
     /** The gateway's HMAC key: emailHash/phoneHash must match the hashes it keys messages with. */
     OPTSTREAM_HASH_KEY: base64Key,
-    OPTSTREAM_MASTER_KEYS: masterKeys,
+    /** `id=base64,…`: every master key that may have wrapped a stored data key. */
+    OPTSTREAM_MASTER_KEYS: env.keyRing(),
     OPTSTREAM_ACTIVE_MASTER_KEY_ID: z.string().min(1),
     PORT: env.port(8082),
     HOST: z.string().default('0.0.0.0'),
