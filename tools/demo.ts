@@ -86,6 +86,31 @@ async function scenario(
   for (const [platform, view] of Object.entries(await platformViews(simulators, person)))
     console.log(`     ${platform.padEnd(10)} ${view}`);
   console.log(`   read model after:  ${await readModel(person.externalId)}`);
+  console.log(
+    `   the event in the log (marketing-preference-updated.v1): ${await latestEvent(person.externalId)}`,
+  );
+}
+
+/** The newest "Marketing Preference Updated" event of the contact, as the projector took it from the log. */
+async function latestEvent(externalId: string): Promise<string> {
+  const res = await fetch(`${readApi}/v1/contacts/${externalId}/history`, {
+    headers: { 'x-api-key': readKey },
+  });
+  const { events } = (await res.json()) as {
+    events: {
+      eventId: string;
+      channel: string;
+      status: string;
+      occurredAt: string;
+      recordedAt: string;
+      sourceOfChange: string;
+      source: { system: string; providerEventRef: string };
+    }[];
+  };
+  const e = [...events].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)).pop();
+  return e
+    ? `${e.eventId} ${e.channel} ${e.status} "${e.sourceOfChange}" from ${e.source.system} (${e.source.providerEventRef}), occurred ${e.occurredAt}, recorded ${e.recordedAt}`
+    : 'none';
 }
 
 async function main(): Promise<void> {
