@@ -18,7 +18,7 @@ jest.setTimeout(1_200_000);
 
 const CONTACTS = 60;
 const RATE_PER_SECOND = 25;
-const PROVIDER_OUTAGE_MS = 60_000;
+const PROVIDER_FAULT_MS = 60_000;
 
 const brazeStatus = (value: string | undefined): Status | undefined =>
   value === 'opted_in' ? 'subscribed' : value === 'unsubscribed' ? 'unsubscribed' : undefined;
@@ -58,6 +58,17 @@ describe('fault tolerance under steady load', () => {
     });
   };
 
+  /** One provider fault for a fixed window (a duration the issue prescribes, not a synchronisation). */
+  const providerFault = async (fault: Parameters<typeof h.simulators.setFault>[1]) => {
+    await h.simulators.setFault('braze', fault);
+    const ends = Date.now() + PROVIDER_FAULT_MS;
+    await waitFor(() => Date.now() >= ends, {
+      timeoutMs: PROVIDER_FAULT_MS + 5_000,
+      intervalMs: 1_000,
+      description: 'provider fault window',
+    });
+  };
+
   it('loses and duplicates nothing while services, the broker, PostgreSQL and a provider fail', async () => {
     load.start();
     await moreAccepted('start');
@@ -80,14 +91,9 @@ describe('fault tolerance under steady load', () => {
     await startPostgresAgain(h.stack, () => undefined);
     await moreAccepted('PostgreSQL restart');
 
-    await h.simulators.setFault('braze', { kind: 'server-error', status: 503 });
-    const outageEnds = Date.now() + PROVIDER_OUTAGE_MS;
-    // The outage is a duration the issue prescribes, not a synchronisation: traffic keeps flowing meanwhile.
-    await waitFor(() => Date.now() >= outageEnds, {
-      timeoutMs: PROVIDER_OUTAGE_MS + 5_000,
-      intervalMs: 1_000,
-      description: 'provider outage window',
-    });
+    // A provider down for two minutes: one minute of 503s, then one minute of 429s with Retry-After.
+    await providerFault({ kind: 'server-error', status: 503 });
+    await providerFault({ kind: 'rate-limit', retryAfterSeconds: 5 });
     await h.simulators.setFault('braze', null);
     await moreAccepted('provider outage');
     await load.stop();
