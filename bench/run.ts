@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /** `npm run bench`: every benchmark in turn; results (JSON + Markdown, with the machine) in bench/results/. */
-const benches = ['gateway.bench.ts', 'resolver.bench.ts', 'projector.bench.ts', 'backfill.bench.ts'];
+const benches = [
+  'gateway.bench.ts',
+  'resolver.bench.ts',
+  'projector.bench.ts',
+  'backfill.bench.ts',
+  'connectors.bench.ts',
+  'system.bench.ts',
+];
 const only = process.argv[2];
 for (const bench of benches.filter((b) => !only || b.startsWith(only))) {
   // ts-node keeps NestJS's decorator metadata, which the gateway's dependency injection needs.
