@@ -104,6 +104,51 @@ export class LocalSystem {
     await exited;
   }
 
+  /**
+   * Runs one of a service's commands to completion with the service's own settings (e.g. the
+   * projector's `rebuild.ts`), as an operator would next to the running service.
+   */
+  runCommand(
+    name: ServiceName,
+    script: string,
+    args: readonly string[] = [],
+    timeoutMs = 300_000,
+  ): Promise<{ code: number | null; output: string }> {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        `apps/${name}/src/${script}`,
+        ...args,
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          TS_NODE_PROJECT: join(root, 'tsconfig.base.json'),
+          ...this.options.envOf(name),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return new Promise((resolveRun, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${name} ${script} did not finish within ${timeoutMs} ms:\n${output}`));
+      }, timeoutMs);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolveRun({ code, output });
+      });
+    });
+  }
+
   async restart(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.kill(name, signal);
     this.spawn(name);

@@ -392,6 +392,14 @@ describe('optstream end to end: an opt-out on any channel reaches every platform
     ).toEqual([]);
     expect(scanLogs(h.stack.logDir, values)).toEqual([]);
 
+    // A rebuild replays the log, erasure included: the shredded key stays shredded, nothing comes back.
+    const rebuild = await h.system.runCommand('preference-projector', 'rebuild.ts');
+    expect({ code: rebuild.code, output: rebuild.output.slice(-300) }).toMatchObject({ code: 0 });
+    expect((await h.contact(person.externalId)) as { erasedAt?: string | null } | null).toMatchObject({
+      erasedAt: expect.any(String),
+    });
+    expect(await scanTables(stack.databaseUrl, values)).toEqual([]);
+
     // The same address later: a new contact; the old one is not resurrected.
     const again = newPerson('erase-again');
     await h.webhooks.segmentIdentify({
