@@ -22,7 +22,9 @@ export async function ensureTopics(
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return [];
     await admin.createTopics({
-      waitForLeaders: true,
+      // KafkaJS's own wait gives up when a broker answers UNKNOWN_TOPIC_OR_PARTITION for a topic whose
+      // creation has not reached its metadata cache yet (seen on KRaft under load): wait ourselves.
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: t.name,
         numPartitions: options.partitions ?? t.partitions,
@@ -30,10 +32,36 @@ export async function ensureTopics(
         configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForLeaders(
+      admin,
+      missing.map((t) => t.name),
+    );
     return missing.map((t) => t.name);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Polls metadata until every partition of the topics has a leader, or fails after the deadline. */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = 'no metadata yet';
+  while (Date.now() < deadline) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const ready =
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+      last = 'partitions without a leader';
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms: ${last instanceof Error ? last.message : String(last)}`,
+  );
 }
 
 /** The broker's view of the given config names for a topic. */
