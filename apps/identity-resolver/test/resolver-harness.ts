@@ -180,7 +180,11 @@ export class ResolverHarness {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(this.config.INBOUND_TOPIC);
+      // Right after the topic's creation a broker may still answer "not the leader": ask again.
+      const ends = await waitFor(() => admin.fetchTopicOffsets(this.config.INBOUND_TOPIC), {
+        timeoutMs: 30_000,
+        description: `offsets of ${this.config.INBOUND_TOPIC}`,
+      });
       await admin.setOffsets({
         groupId: this.config.CONSUMER_GROUP,
         topic: this.config.INBOUND_TOPIC,

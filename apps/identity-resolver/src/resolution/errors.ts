@@ -1,10 +1,6 @@
 import { DataKeyDestroyedError } from '@optstream/identity-data-access';
 import { isRetriable, ProcessingError } from '@optstream/kafka';
-
-// SQLSTATE classes where trying again can help: connection exceptions (08), serialization failures and
-// deadlocks (40), insufficient resources (53), operator intervention such as a restart (57).
-const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
-const TRANSIENT_NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded/i;
+import { isTransientDatabaseError } from '@optstream/postgres';
 
 /**
  * The consumer library retries only what is marked retriable and dead-letters everything else. A
@@ -17,12 +13,11 @@ export const classify = (error: unknown): unknown => {
   if (error instanceof DataKeyDestroyedError) {
     return new ProcessingError(error.code, error.message, false, { cause: error });
   }
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   if (isKafkaUnavailable(error)) {
     return new ProcessingError('KAFKA_UNAVAILABLE', `publishing: ${message}`, true, { cause: error });
   }
-  if ((typeof code === 'string' && TRANSIENT_SQLSTATE.test(code)) || TRANSIENT_NETWORK.test(message)) {
+  if (isTransientDatabaseError(error)) {
     return new ProcessingError('DATABASE_UNAVAILABLE', `identity database: ${message}`, true, {
       cause: error,
     });

@@ -5,13 +5,16 @@ import { ContactAddressBook } from '@optstream/contact-addresses';
 import {
   AvroCodec,
   createKafkaClient,
+  errorMessage,
   EventConsumer,
   EventPublisher,
+  isRetriable,
+  ProcessingError,
   provisionContracts,
 } from '@optstream/kafka';
 import { createLogger, type Logger } from '@optstream/observability';
 import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
-import { openDatabase } from '@optstream/postgres';
+import { isTransientDatabaseError, openDatabase } from '@optstream/postgres';
 import type { DataSource } from 'typeorm';
 import type { ConnectorConfig } from './connector-config';
 import { ConnectorMetrics } from './connector-metrics';
@@ -31,6 +34,23 @@ export interface ConnectorRuntime {
 }
 
 export const CONNECTOR_RUNTIME = Symbol('ConnectorRuntime');
+
+const INFRASTRUCTURE = 'INFRASTRUCTURE_UNAVAILABLE';
+
+/** Marks database and broker outages retriable (and waited out); anything else passes unchanged. */
+function asInfrastructureFailure(error: unknown): unknown {
+  if (error instanceof ProcessingError || isRetriable(error)) return error;
+  if (
+    isTransientDatabaseError(error) ||
+    /KafkaJS(Connection|RequestTimeout|NumberOfRetriesExceeded)/.test(errorName(error))
+  )
+    return new ProcessingError(INFRASTRUCTURE, `connector infrastructure: ${errorMessage(error)}`, true, {
+      cause: error,
+    });
+  return error;
+}
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : '');
 
 function connectorTopics(config: ConnectorConfig): TopicDeclaration[] {
   return [
@@ -110,9 +130,16 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
     deadLetterTopic: config.DEAD_LETTER_TOPIC,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
     tombstones: true,
+    // A PostgreSQL restart or a Kafka outage is waited out, never a reason to dead-letter a contact.
+    retryIndefinitely: (error) => error instanceof ProcessingError && error.code === INFRASTRUCTURE,
     lag: metrics.consumerLag,
   });
-  await consumer.start({ batch: (events) => connector.handleStates(events) });
+  await consumer.start({
+    batch: (events) =>
+      connector.handleStates(events).catch((error: unknown) => {
+        throw asInfrastructureFailure(error);
+      }),
+  });
 
   const parking = new ParkingLot(db, service);
   const retryParkedNow = async (): Promise<number> => {
