@@ -60,11 +60,33 @@ it('concurrent opt-out and identify for one email converge on the real contact, 
   );
   const ownerByHash = new Map(owners.map((o) => [o.keyed_hash, o.external_id]));
 
-  const identity = (await harness.decodeAll<IdentityEvent>(harness.identity.messages)).filter((e) =>
-    causes.has(e.causationId),
+  // Published means acknowledged by Kafka; the test's tail consumers may still be fetching it.
+  const prefs = await waitFor(
+    async () => {
+      const all = await harness.decodeAll<MarketingPreferenceUpdated>(harness.preferences.messages);
+      const done = people.every((p) =>
+        all.some(
+          (e) => e.externalId === p.externalId && e.channel === 'email' && e.newStatus === 'unsubscribed',
+        ),
+      );
+      return done ? all : null;
+    },
+    { timeoutMs: 30_000, description: 'every opt-out in the tailed preference log' },
   );
-  const folded = identity.reduce(evolve, emptyIdentityView());
-  const prefs = await harness.decodeAll<MarketingPreferenceUpdated>(harness.preferences.messages);
+  const foldIdentity = async () =>
+    (await harness.decodeAll<IdentityEvent>(harness.identity.messages))
+      .filter((e) => causes.has(e.causationId))
+      .reduce(evolve, emptyIdentityView());
+  // Same for identity.v1: fold what the tail has once every email has an owner in it (or time out).
+  const folded = await waitFor(
+    async () => {
+      const view = await foldIdentity();
+      return people.every((p) => ownerOf(view, { kind: 'email', keyedHash: harness.hash('email', p.email) }))
+        ? view
+        : null;
+    },
+    { timeoutMs: 30_000, description: 'every email owned in the tailed identity log' },
+  );
 
   for (const p of people) {
     const hash = harness.hash('email', p.email);

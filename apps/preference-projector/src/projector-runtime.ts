@@ -1,4 +1,4 @@
-import { TOPICS, type TopicDeclaration } from '@optstream/contracts';
+import { SCHEMAS, TOPICS, type TopicDeclaration } from '@optstream/contracts';
 import { AvroCodec, createKafkaClient, EventPublisher, provisionContracts } from '@optstream/kafka';
 import { createLogger, type Logger } from '@optstream/observability';
 import { openDatabase } from '@optstream/postgres';
@@ -36,7 +36,6 @@ export function projectorTopics(config: ProjectorConfig): TopicDeclaration[] {
     { ...TOPICS.marketingPreferenceUpdated, name: config.PREFERENCES_TOPIC },
     { ...TOPICS.identity, name: config.IDENTITY_TOPIC },
     { ...TOPICS.contactPreferencesState, name: config.STATE_TOPIC },
-    { ...TOPICS.contactInbound, name: config.INBOUND_TOPIC },
     { ...TOPICS.preferencesDeadLetter, name: config.DEAD_LETTER_TOPIC },
   ];
 }
@@ -70,7 +69,12 @@ export async function startProjectorRuntime(
   const db = await openProjectorDatabase(config);
   const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
   const { kafka, codec } = await connectKafka(config);
-  const publisher = new EventPublisher(kafka, codec, {});
+  // Erasure requests go to the gateway's inbound topic: the projector registers its schema there but
+  // never creates the topic (the gateway owns its partitions and retention).
+  await codec.register(config.INBOUND_TOPIC, SCHEMAS[TOPICS.contactInbound.valueSchema]);
+  const publisher = new EventPublisher(kafka, codec, {
+    [config.INBOUND_TOPIC]: TOPICS.contactInbound.valueSchema,
+  });
   await publisher.connect();
   const metrics = new ProjectorMetrics();
   const target: ProjectionTarget = {

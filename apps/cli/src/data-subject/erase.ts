@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { TOPICS } from '@optstream/contracts';
+import { SCHEMAS, TOPICS } from '@optstream/contracts';
 import { erasureMessage } from '@optstream/erasure-requests';
 import { AvroCodec, createKafkaClient, EventPublisher } from '@optstream/kafka';
 import { loadBackfillConfig } from '../config/command-configs';
@@ -32,6 +32,7 @@ export async function runErase(externalIds: readonly string[], stderr: NodeJS.Wr
   const config = loadBackfillConfig(process.env);
   const topic = config.INBOUND_TOPIC;
   const codec = AvroCodec.fromConfig(config);
+  await codec.register(topic, SCHEMAS[TOPICS.contactInbound.valueSchema]);
   const publisher = new EventPublisher(createKafkaClient(config, 'optstream-erase'), codec, {
     [topic]: TOPICS.contactInbound.valueSchema,
   });
