@@ -161,6 +161,15 @@ export class ParkingLot {
     }));
   }
 
+  /** Parked contacts per provider (for the `connector_parked_contacts` gauge). */
+  async countByProvider(): Promise<Map<string, number>> {
+    const rows: { provider: string; n: string }[] = await this.db.query(
+      `SELECT provider, count(*) AS n FROM connectors.parked WHERE connector = $1 GROUP BY provider`,
+      [this.connector],
+    );
+    return new Map(rows.map((r) => [r.provider, Number(r.n)]));
+  }
+
   async count(): Promise<number> {
     const rows: { n: string }[] = await this.db.query(
       `SELECT count(*) AS n FROM connectors.parked WHERE connector = $1`,

@@ -97,12 +97,13 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
     activeKeyId: Object.keys(config.OPTSTREAM_MASTER_KEYS)[0] ?? '',
     keys: config.OPTSTREAM_MASTER_KEYS,
   });
+  const parking = new ParkingLot(db, service);
   const connector = new Connector(
     adapters,
     {
       service,
       deliveries: new DeliveryLog(db, service),
-      parking: new ParkingLot(db, service),
+      parking,
       addresses: new ContactAddressBook(db, masterKeys),
       deadLetter: (record) =>
         publisher.publish(config.DEAD_LETTER_TOPIC, [
@@ -141,10 +142,11 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
       }),
   });
 
-  const parking = new ParkingLot(db, service);
   const retryParkedNow = async (): Promise<number> => {
     const tried = await connector.retryParked();
-    metrics.parked.set({ provider: 'all' }, await parking.count());
+    const parked = await parking.countByProvider();
+    for (const adapter of adapters)
+      metrics.parked.set({ provider: adapter.provider }, parked.get(adapter.provider) ?? 0);
     return tried;
   };
   let stopped = false;

@@ -133,6 +133,12 @@ describe('connector runtime against real Kafka and Postgres (scripted provider)'
     braze.answer = () => ({ kind: 'delivered' });
     await runtime.retryParkedNow();
     expect(braze.sentTo(poison).map((c) => c.version)).toEqual([1, 1]);
+    // The gauge is per provider: nothing left parked for either.
+    const gauge = (await runtime.metrics.parked.get()).values;
+    expect(gauge.map((v) => [v.labels.provider, v.value]).sort()).toEqual([
+      ['braze', 0],
+      ['sendgrid', 0],
+    ]);
     const left = await runtime.db.query(`SELECT 1 FROM connectors.parked WHERE external_id = $1`, [poison]);
     expect(left).toHaveLength(0);
   });
