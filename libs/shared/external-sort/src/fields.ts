@@ -1,0 +1,34 @@
+/**
+ * Tab-separated records whose plain string order is the order of their fields: a field never contains
+ * a tab or newline (escaped here), so lines sharing a first field sort next to each other and ties go to
+ * the next field. Numbers that must sort numerically are written at a fixed width (`fixedWidth`).
+ */
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+
+export function escapeField(value: string): string {
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c) : value;
+}
+
+export function unescapeField(value: string): string {
+  return value.includes('\\') ? value.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c) : value;
+}
+
+/** One record line from its fields (escaped). */
+export function joinFields(fields: readonly string[]): string {
+  return fields.map(escapeField).join('\t');
+}
+
+/** A record line's fields (unescaped). */
+export function splitFields(line: string): string[] {
+  return line.split('\t').map(unescapeField);
+}
+
+const WIDTH = 15;
+
+/** A non-negative integer below 10^15 as 15 digits, so that string order is numeric order. */
+export function fixedWidth(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0 || n >= 1e15)
+    throw new RangeError(`${n} cannot be written at width ${WIDTH}`);
+  return String(n).padStart(WIDTH, '0');
+}

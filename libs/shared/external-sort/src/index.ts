@@ -1,0 +1,3 @@
+export * from './external-sorter';
+export * from './fields';
+export * from './line-file';
