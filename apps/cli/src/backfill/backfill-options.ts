@@ -15,6 +15,8 @@ export interface BackfillOptions {
   readonly defaultRegion: string;
   readonly batchSize: number;
   readonly quiet: boolean;
+  readonly tempDir: string | undefined;
+  readonly sortMemoryMiB: number;
 }
 
 export const BACKFILL_USAGE = `usage:
@@ -32,6 +34,9 @@ options:
   --default-region <CC>  region for phones written without "+" (default US)
   --batch-size <n>       events per Kafka send (default 500)
   --quiet                no progress bar
+  --temp-dir <dir>       where the merge spills rows while it sorts (default: the OS temp dir; it needs
+                         about 3x the input's size free, holds identifiers, and is deleted at the end)
+  --sort-memory <MiB>    memory per sort buffer before spilling to disk (default 64; two fill at once)
 
 Publishes one contact.inbound.v1 preference change per person and channel (the winner), source
 "backfill", sourceOfChange "Backfill", the row's own time as occurredAt. Exit codes: 0 done, 1 failure,
@@ -55,6 +60,8 @@ export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
         'default-region': { type: 'string' },
         'batch-size': { type: 'string' },
         quiet: { type: 'boolean' },
+        'temp-dir': { type: 'string' },
+        'sort-memory': { type: 'string' },
       },
     });
   } catch (error) {
@@ -76,6 +83,9 @@ export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
   const batchSize = Number(v['batch-size'] ?? 500);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
     throw new UsageError('--batch-size must be an integer from 1 to 10000');
+  const sortMemoryMiB = Number(v['sort-memory'] ?? 64);
+  if (!Number.isInteger(sortMemoryMiB) || sortMemoryMiB < 1 || sortMemoryMiB > 16_384)
+    throw new UsageError('--sort-memory must be an integer number of MiB from 1 to 16384');
   const region = (v['default-region'] ?? 'US').toUpperCase();
   if (!/^[A-Z]{2}$/.test(region)) throw new UsageError('--default-region must be a 2-letter region code');
   return {
@@ -90,6 +100,8 @@ export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
     defaultRegion: region,
     batchSize,
     quiet: v.quiet ?? false,
+    tempDir: v['temp-dir'],
+    sortMemoryMiB,
   };
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { csvLine, type Cell } from '../output/record-writer';
-import type { Conflict } from './merge-index';
+import type { Conflict } from './merge-rules';
 import type { RejectCode } from './row-mapper';
 
 export interface RejectedRow {

@@ -17,9 +17,10 @@ import { keyedHash, type IdentifierKind } from '@optstream/pii-crypto';
 import type { BackfillOptions } from './backfill-options';
 import { csvRecords, CsvSyntaxError } from './csv-parser';
 import { BUILT_IN_FORMATS, detectFormat, loadMappingFile, type Mapping } from './formats';
-import { MergeIndex, type Conflict, type MergedContact } from './merge-index';
+import type { MergedContact } from './merge-rules';
 import { conflictEntry, ReportSpool, type BackfillSummary } from './report';
 import { RowMapper } from './row-mapper';
+import { SpooledMerge } from './spooled-merge';
 
 export const BACKFILL_SOURCE_OF_CHANGE = 'Backfill';
 
@@ -50,7 +51,8 @@ interface Checkpoint {
 }
 
 /**
- * Reads every file as a stream (rows mapped and merged one at a time), then publishes the merged result:
+ * Reads every file as a stream (rows mapped one at a time and spooled to disk), merges them with sorts on
+ * disk (`SpooledMerge`: memory stays bounded whatever the input's size), then publishes the merged result:
  * one preference change per person and channel, the winner. Event ids are UUID v5 of
  * ("backfill", "<sha256 of the file>:<line>:<channel>") — the file's content and the row's place — so a
  * repeated or resumed run publishes the same ids and the resolver drops the duplicates.
@@ -58,11 +60,13 @@ interface Checkpoint {
 export async function runBackfill(options: BackfillOptions, deps: BackfillDeps): Promise<BackfillResult> {
   const mappingFile = options.mapping ? loadMappingFile(options.mapping) : undefined;
   const spool = new ReportSpool();
+  const merge = new SpooledMerge((c) => spool.conflict(conflictEntry(c, options.files)), {
+    tempDir: options.tempDir,
+    sortMemoryBytes: options.sortMemoryMiB * 1024 * 1024,
+  });
   try {
     const fileHashes: string[] = [];
     const fileInfo: { path: string; format: string; rows: number; sha256: string }[] = [];
-    const pending: Conflict[] = [];
-    const index = new MergeIndex((c) => pending.push(c));
     const rejectedByReason: Record<string, number> = {};
     let rows = 0;
     let accepted = 0;
@@ -109,8 +113,7 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
             continue;
           }
           accepted += 1;
-          index.add(mapped.identifiers, mapped.facts, fileIndex, record.line);
-          for (const c of pending.splice(0)) await spool.conflict(conflictEntry(c, options.files));
+          merge.add(mapped.identifiers, mapped.facts, fileIndex, record.line);
         }
       } catch (error) {
         if (!(error instanceof CsvSyntaxError)) throw error;
@@ -123,15 +126,8 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
     }
     bar?.stop();
 
-    // Counting the events needs one pass over the merged people (no allocation per person kept).
-    const eventsByChannel: Record<string, { subscribed: number; unsubscribed: number }> = {};
-    let events = 0;
-    for (const contact of index.merged())
-      for (const side of contact.channels) {
-        const c = (eventsByChannel[side.channel] ??= { subscribed: 0, unsubscribed: 0 });
-        c[side.status] += 1;
-        events += 1;
-      }
+    if (!options.quiet) deps.stderr.write('merging (sorting on disk)…\n');
+    const { contacts, events, eventsByChannel } = await merge.finish();
 
     const runId = createHash('sha256')
       .update(
@@ -149,7 +145,7 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
       if (!deps.publish) throw new Error('publishing needs a Kafka publisher');
       const checkpoint = readCheckpoint(options.checkpoint, runId, deps.topic);
       resumedAfter = checkpoint;
-      const result = await publishAll(index.merged(), fileHashes, runId, events, checkpoint, options, deps);
+      const result = await publishAll(merge.merged(), fileHashes, runId, events, checkpoint, options, deps);
       published = result.published;
       interrupted = result.interrupted;
       if (!interrupted) rmSync(options.checkpoint, { force: true });
@@ -161,12 +157,12 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
       accepted,
       rejected: rows - accepted,
       rejectedByReason,
-      facts: index.counts.facts,
-      duplicates: index.counts.duplicates,
-      superseded: index.counts.superseded,
-      conflicts: index.counts.conflicts,
-      identifierConflicts: index.counts.identifierConflicts,
-      contacts: index.contacts,
+      facts: merge.counts.facts,
+      duplicates: merge.counts.duplicates,
+      superseded: merge.counts.superseded,
+      conflicts: merge.counts.conflicts,
+      identifierConflicts: merge.counts.identifierConflicts,
+      contacts,
       events,
       eventsByChannel,
       published,
@@ -185,6 +181,7 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
     );
     return { summary, interrupted };
   } finally {
+    merge.dispose();
     spool.dispose();
   }
 }
@@ -207,7 +204,7 @@ function chooseMapping(
 }
 
 async function publishAll(
-  contacts: Iterable<MergedContact>,
+  contacts: AsyncIterable<MergedContact>,
   fileHashes: readonly string[],
   runId: string,
   total: number,
@@ -230,7 +227,7 @@ async function publishAll(
     writeCheckpoint(options.checkpoint, { run: runId, topic: deps.topic, published: position });
     bar?.update(position);
   };
-  for (const contact of contacts) {
+  for await (const contact of contacts) {
     for (const side of contact.channels) {
       position += 1;
       if (position <= skip) continue;

@@ -1,0 +1,114 @@
+import type { BackfillChannel, BackfillStatus } from './formats';
+import type { Identifiers } from './row-mapper';
+
+/**
+ * The backfill's merge rules, pure. Which rows are one person, and which change per channel wins, are
+ * decided here; `SpooledMerge` applies them to files of any size with sorts on disk.
+ */
+
+/** Where a value came from: file (index into the run's files) and the line its row starts on. */
+export interface Side {
+  readonly status: BackfillStatus;
+  readonly occurredAt: number;
+  readonly file: number;
+  readonly line: number;
+}
+
+/** Two rows of one person disagree on a channel's status; the later one (by occurredAt) wins. */
+export interface ChannelConflict {
+  readonly kind: 'channel';
+  readonly contact: Identifiers;
+  readonly channel: BackfillChannel;
+  readonly a: Side;
+  readonly b: Side;
+  readonly winner: 'a' | 'b';
+}
+
+/** An email or phone that rows tie to two different externalIds: not linked (rule 4), reported. */
+export interface IdentifierConflict {
+  readonly kind: 'identifier';
+  readonly attribute: 'email' | 'phone';
+  readonly value: string;
+  readonly externalIds: readonly [string, string];
+  readonly file: number;
+  readonly line: number;
+}
+
+export type Conflict = ChannelConflict | IdentifierConflict;
+
+/** One consolidated person: identifiers plus the winning status per channel. */
+export interface MergedContact {
+  readonly identifiers: Identifiers;
+  readonly channels: readonly (Side & { readonly channel: BackfillChannel })[];
+}
+
+export interface MergeCounts {
+  facts: number;
+  duplicates: number;
+  superseded: number;
+  conflicts: number;
+  identifierConflicts: number;
+}
+
+export type OfferOutcome = 'first' | 'duplicate' | 'superseded' | 'conflict';
+
+/**
+ * A channel's next change against the one holding so far. The later occurredAt wins; an exact tie
+ * between statuses goes to unsubscribed (the projector's rule); the same status at the same instant is
+ * a duplicate. Same status at another time is "superseded" (no conflict to report).
+ */
+export function offer(
+  current: Side | undefined,
+  incoming: Side,
+): { readonly kept: Side; readonly outcome: OfferOutcome } {
+  if (!current) return { kept: incoming, outcome: 'first' };
+  if (current.status === incoming.status) {
+    if (current.occurredAt === incoming.occurredAt) return { kept: current, outcome: 'duplicate' };
+    return {
+      kept: incoming.occurredAt > current.occurredAt ? incoming : current,
+      outcome: 'superseded',
+    };
+  }
+  const incomingWins =
+    incoming.occurredAt !== current.occurredAt
+      ? incoming.occurredAt > current.occurredAt
+      : incoming.status === 'unsubscribed';
+  return { kept: incomingWins ? incoming : current, outcome: 'conflict' };
+}
+
+/**
+ * A person is named by an anchor: "x:<externalId>", "e:<email>" or "p:<phone>". What an email or phone
+ * of a row resolves to, from the claims on it across all rows, is an anchor or "" (nobody claims it):
+ * - a value on a row with an externalId is claimed by that externalId, the earliest row's if several
+ *   (the others are identifier conflicts and keep only their externalId);
+ * - a phone on a row with an email but no externalId is claimed by that email, the earliest row's, and
+ *   resolves to that email's person (its externalId's if the email is claimed by one).
+ */
+export const externalIdAnchor = (externalId: string): string => `x:${externalId}`;
+export const emailAnchor = (email: string): string => `e:${email}`;
+export const phoneAnchor = (phone: string): string => `p:${phone}`;
+
+/**
+ * The person a row belongs to, in the identity resolver's order: its own externalId; else the externalId
+ * its email, then its phone, resolves to; else its email; else the person its phone resolves to; else its
+ * phone. Links are followed this far and no further (docs/cli.md): rows the backfill keeps apart but the
+ * resolver later links still end in the right state, because every change keeps its own time and the
+ * projector's latest-wins fold is order-free.
+ */
+export function anchorOf(ids: Identifiers, emailResolves: string, phoneResolves: string): string {
+  if (ids.externalId !== null) return externalIdAnchor(ids.externalId);
+  if (emailResolves.startsWith('x:')) return emailResolves;
+  if (phoneResolves.startsWith('x:')) return phoneResolves;
+  if (ids.email !== null) return emailAnchor(ids.email);
+  if (phoneResolves !== '') return phoneResolves;
+  if (ids.phone !== null) return phoneAnchor(ids.phone);
+  throw new Error('a row with no identifier has no person');
+}
+
+/** Whether a row's email or phone is the person's to publish: unclaimed, or claimed by this person. */
+export const belongsTo = (anchor: string, resolves: string): boolean =>
+  resolves === '' || resolves === anchor;
+
+/** The externalId an anchor names, if it names one. */
+export const externalIdOf = (anchor: string): string | null =>
+  anchor.startsWith('x:') ? anchor.slice(2) : null;

@@ -1,0 +1,281 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { joinFields } from '@optstream/external-sort';
+import type { BackfillChannel, BackfillStatus } from './formats';
+import {
+  anchorOf,
+  belongsTo,
+  emailAnchor,
+  externalIdAnchor,
+  externalIdOf,
+  offer,
+  type Conflict,
+  type MergedContact,
+  type Side,
+} from './merge-rules';
+import type { Identifiers, RowFact } from './row-mapper';
+import { SpooledMerge } from './spooled-merge';
+
+interface Row {
+  readonly ids: Identifiers;
+  readonly facts: readonly RowFact[];
+  readonly file: number;
+  readonly line: number;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'spooled-merge-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function spooled(rows: readonly Row[], sortMemoryBytes?: number) {
+  const conflicts: Conflict[] = [];
+  const merge = new SpooledMerge(async (c) => void conflicts.push(c), { tempDir: scratch, sortMemoryBytes });
+  try {
+    for (const r of rows) merge.add(r.ids, r.facts, r.file, r.line);
+    const totals = await merge.finish();
+    const people: MergedContact[] = [];
+    for await (const p of merge.merged()) people.push(p);
+    return { totals, people, conflicts, counts: { ...merge.counts } };
+  } finally {
+    merge.dispose();
+  }
+}
+
+/**
+ * The same rules evaluated the plain way, everything in memory: what the sorts on disk must reproduce.
+ */
+function inMemory(rows: readonly Row[]) {
+  const conflicts: Conflict[] = [];
+  const counts = { facts: 0, duplicates: 0, superseded: 0, conflicts: 0, identifierConflicts: 0 };
+  const ownerX = new Map<string, string>();
+  const phoneEmail = new Map<string, string>();
+  for (const r of rows) {
+    counts.facts += r.facts.length;
+    for (const [kind, value] of [
+      ['e', r.ids.email],
+      ['p', r.ids.phone],
+    ] as const) {
+      if (value === null) continue;
+      if (r.ids.externalId !== null) {
+        const owner = ownerX.get(kind + value);
+        if (owner === undefined) ownerX.set(kind + value, r.ids.externalId);
+        else if (owner !== r.ids.externalId) {
+          counts.identifierConflicts += 1;
+          conflicts.push({
+            kind: 'identifier',
+            attribute: kind === 'e' ? 'email' : 'phone',
+            value,
+            externalIds: [owner, r.ids.externalId],
+            file: r.file,
+            line: r.line,
+          });
+        }
+      } else if (kind === 'p' && r.ids.email !== null && !phoneEmail.has(value))
+        phoneEmail.set(value, r.ids.email);
+    }
+  }
+  const resolves = (kind: 'e' | 'p', value: string | null): string => {
+    if (value === null) return '';
+    const x = ownerX.get(kind + value);
+    if (x !== undefined) return externalIdAnchor(x);
+    const email = kind === 'p' ? phoneEmail.get(value) : undefined;
+    if (email === undefined) return '';
+    const emailOwner = ownerX.get(`e${email}`);
+    return emailOwner !== undefined ? externalIdAnchor(emailOwner) : emailAnchor(email);
+  };
+  const byPerson = new Map<string, { email: string | null; phone: string | null; rows: Row[] }>();
+  for (const r of rows) {
+    const e = resolves('e', r.ids.email);
+    const p = resolves('p', r.ids.phone);
+    const anchor = anchorOf(r.ids, e, p);
+    const person = byPerson.get(anchor) ?? { email: null, phone: null, rows: [] };
+    byPerson.set(anchor, person);
+    person.rows.push({
+      ...r,
+      ids: {
+        externalId: r.ids.externalId,
+        email: r.ids.email !== null && belongsTo(anchor, e) ? r.ids.email : null,
+        phone: r.ids.phone !== null && belongsTo(anchor, p) ? r.ids.phone : null,
+      },
+    });
+  }
+  const sortKey = (anchor: string): string => `${joinFields([anchor])}\t`;
+  const anchors = [...byPerson.keys()].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
+  const people: MergedContact[] = [];
+  const totals = { contacts: 0, events: 0, eventsByChannel: {} as Record<string, Record<string, number>> };
+  for (const anchor of anchors) {
+    const person = byPerson.get(anchor) as { email: string | null; phone: string | null; rows: Row[] };
+    const sides: Partial<Record<BackfillChannel, Side>> = {};
+    const ids = (): Identifiers => ({
+      externalId: externalIdOf(anchor),
+      email: person.email,
+      phone: person.phone,
+    });
+    for (const r of person.rows) {
+      person.email ??= r.ids.email;
+      person.phone ??= r.ids.phone;
+      for (const f of r.facts) {
+        const incoming: Side = { status: f.status, occurredAt: f.occurredAt, file: r.file, line: r.line };
+        const current = sides[f.channel];
+        const { kept, outcome } = offer(current, incoming);
+        sides[f.channel] = kept;
+        if (outcome === 'duplicate') counts.duplicates += 1;
+        if (outcome === 'superseded') counts.superseded += 1;
+        if (outcome === 'conflict' && current) {
+          counts.conflicts += 1;
+          conflicts.push({
+            kind: 'channel',
+            contact: ids(),
+            channel: f.channel,
+            a: current,
+            b: incoming,
+            winner: kept === incoming ? 'b' : 'a',
+          });
+        }
+      }
+    }
+    const channels = (['email', 'sms', 'push'] as const).flatMap((channel) => {
+      const side = sides[channel];
+      return side ? [{ ...side, channel }] : [];
+    });
+    people.push({ identifiers: ids(), channels });
+    totals.contacts += 1;
+    for (const s of channels) {
+      const c = (totals.eventsByChannel[s.channel] ??= { subscribed: 0, unsubscribed: 0 });
+      c[s.status] = (c[s.status] ?? 0) + 1;
+      totals.events += 1;
+    }
+  }
+  return { totals, people, conflicts, counts };
+}
+
+const fact = (channel: BackfillChannel, status: BackfillStatus, occurredAt: number): RowFact => ({
+  channel,
+  status,
+  occurredAt,
+});
+const row = (
+  externalId: string | null,
+  email: string | null,
+  phone: string | null,
+  facts: readonly RowFact[],
+  line: number,
+): Row => ({ ids: { externalId, email, phone }, facts, file: 0, line });
+
+describe('SpooledMerge', () => {
+  it('equals the rules evaluated in memory, for any rows, whether the sorts spill or not', async () => {
+    // Half the values absent, so rows without an externalId (the ones that need the links) are common.
+    const maybe = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null, freq: 2 });
+    const rowArb = fc
+      .record({
+        externalId: maybe(['x1', 'x2', 'x3', 'x\t4']),
+        email: maybe(['a@example.com', 'b@example.com', 'c@example.com']),
+        phone: maybe(['+14155550101', '+14155550102', '+14155550103', '+14155550104', '+14155550105']),
+        facts: fc.array(
+          fc.record({
+            channel: fc.constantFrom<BackfillChannel>('email', 'sms', 'push'),
+            status: fc.constantFrom<BackfillStatus>('subscribed', 'unsubscribed'),
+            occurredAt: fc.integer({ min: 1, max: 4 }), // few instants: ties and duplicates happen
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+      })
+      .filter((r) => r.externalId !== null || r.email !== null || r.phone !== null);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rowArb, { maxLength: 40 }),
+        fc.constantFrom(undefined, 300),
+        async (raw, memory) => {
+          const rows = raw.map((r, i) => row(r.externalId, r.email, r.phone, r.facts, i + 2));
+          const got = await spooled(rows, memory);
+          const want = inMemory(rows);
+          expect(got.people).toEqual(want.people);
+          expect(got.counts).toEqual(want.counts);
+          expect(got.totals).toEqual(want.totals);
+          const channel = (cs: Conflict[]) => cs.filter((c) => c.kind === 'channel');
+          const identifier = (cs: Conflict[]) =>
+            cs
+              .filter((c) => c.kind === 'identifier')
+              .map((c) => JSON.stringify(c))
+              .sort();
+          expect(channel(got.conflicts)).toEqual(channel(want.conflicts));
+          expect(identifier(got.conflicts)).toEqual(identifier(want.conflicts));
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(readdirSync(scratch)).toEqual([]); // every scratch directory was removed
+  });
+
+  it('links an email-only and a phone-only row to the externalId their values lead to', async () => {
+    const { people } = await spooled([
+      row('x1', 'a@example.com', null, [fact('push', 'subscribed', 1)], 2),
+      row(null, 'a@example.com', '+14155550101', [fact('email', 'unsubscribed', 2)], 3),
+      row(null, null, '+14155550101', [fact('sms', 'unsubscribed', 3)], 4),
+    ]);
+    expect(people).toEqual([
+      {
+        identifiers: { externalId: 'x1', email: 'a@example.com', phone: '+14155550101' },
+        channels: [
+          { channel: 'email', status: 'unsubscribed', occurredAt: 2, file: 0, line: 3 },
+          { channel: 'sms', status: 'unsubscribed', occurredAt: 3, file: 0, line: 4 },
+          { channel: 'push', status: 'subscribed', occurredAt: 1, file: 0, line: 2 },
+        ],
+      },
+    ]);
+  });
+
+  it('never joins two externalIds: a shared email stays with the first and is reported', async () => {
+    const { people, conflicts, counts } = await spooled([
+      row('x1', 'a@example.com', null, [fact('email', 'subscribed', 1)], 2),
+      row('x2', 'a@example.com', null, [fact('email', 'unsubscribed', 2)], 3),
+      row(null, 'a@example.com', null, [fact('email', 'unsubscribed', 3)], 4),
+    ]);
+    expect(people.map((p) => p.identifiers)).toEqual([
+      { externalId: 'x1', email: 'a@example.com', phone: null },
+      { externalId: 'x2', email: null, phone: null },
+    ]);
+    expect(people[0]?.channels[0]).toMatchObject({ status: 'unsubscribed', line: 4 });
+    expect(counts).toMatchObject({ identifierConflicts: 1, conflicts: 1 });
+    expect(conflicts[0]).toEqual({
+      kind: 'identifier',
+      attribute: 'email',
+      value: 'a@example.com',
+      externalIds: ['x1', 'x2'],
+      file: 0,
+      line: 3,
+    });
+  });
+
+  it('without externalIds, a phone belongs to the first email seen with it', async () => {
+    const { people } = await spooled([
+      row(null, 'a@example.com', '+14155550101', [fact('sms', 'subscribed', 1)], 2),
+      row(null, 'b@example.com', '+14155550101', [fact('email', 'subscribed', 1)], 3),
+      row(null, null, '+14155550101', [fact('sms', 'unsubscribed', 2)], 4),
+      row(null, null, '+14155550199', [fact('sms', 'unsubscribed', 2)], 5),
+    ]);
+    expect(people.map((p) => [p.identifiers, p.channels.map((c) => `${c.channel}:${c.status}`)])).toEqual([
+      [{ externalId: null, email: 'a@example.com', phone: '+14155550101' }, ['sms:unsubscribed']],
+      [{ externalId: null, email: 'b@example.com', phone: null }, ['email:subscribed']],
+      [{ externalId: null, email: null, phone: '+14155550199' }, ['sms:unsubscribed']],
+    ]);
+  });
+
+  it('spills 20,000 rows through many runs and frees its scratch directory', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) =>
+      row(
+        i % 2 ? `x${i % 5000}` : null,
+        `p${i % 7000}@example.com`,
+        null,
+        [fact('email', i % 3 ? 'subscribed' : 'unsubscribed', i)],
+        i + 2,
+      ),
+    );
+    const got = await spooled(rows, 64 * 1024);
+    const want = inMemory(rows);
+    expect(got.people).toEqual(want.people);
+    expect(got.counts).toEqual(want.counts);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+});
