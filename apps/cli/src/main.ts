@@ -62,10 +62,12 @@ const COMMANDS: Record<string, Command> = {
     };
     process.once('SIGINT', onSigint);
     if (options.dryRun) {
-      await runBackfill(options, {
+      const result = await runBackfill(options, {
         topic: options.topic ?? TOPICS.contactInbound.name,
         stderr: process.stderr,
+        interrupted: () => interrupt,
       });
+      if (result.interrupted) process.exitCode = 130;
       return;
     }
     const config = loadBackfillConfig(process.env);

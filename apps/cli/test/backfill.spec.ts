@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -156,6 +156,40 @@ describe('optstream backfill', () => {
     expect(offsets.every((o) => o.high === '0')).toBe(true);
   });
 
+  it('Ctrl-C while reading stops before publishing anything; no scratch file is left behind', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'optstream-backfill-scratch-'));
+    const sent: string[] = [];
+    const result = await runBackfill(
+      parseBackfillArgs([...files, '--quiet', '--temp-dir', scratch, '--checkpoint', join(scratch, 'cp')]),
+      {
+        ...deps({ interrupted: () => true }),
+        publish: {
+          codec,
+          hashKey,
+          sink: { publish: async (_t, events) => void sent.push(...events.map((e) => e.eventId)) },
+        },
+      },
+    );
+    expect(result).toMatchObject({ interrupted: true, summary: { published: 0, events: 0 } });
+    expect(result.summary.rows).toBeGreaterThan(0);
+    expect(sent).toEqual([]);
+    expect(readdirSync(scratch)).toEqual([]); // merge spool and report spool both removed
+    // A completed run leaves nothing either.
+    await runBackfill(
+      parseBackfillArgs([
+        ...files,
+        '--dry-run',
+        '--quiet',
+        '--report',
+        join(dir, 'r.json'),
+        '--temp-dir',
+        scratch,
+      ]),
+      { topic, stderr },
+    );
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
   it('a mapping file: unknown columns are rejected, an exact tie goes to unsubscribed; the CSV report', async () => {
     const report = join(dir, 'crm-report.csv');
     const { summary } = await runBackfill(
@@ -179,8 +213,16 @@ describe('optstream backfill', () => {
     const checkpoint = join(dir, 'checkpoint.json');
     // The three provider exports, formats detected from their headers; one event per Kafka send.
     const argv = [...files, '--quiet', '--checkpoint', checkpoint, '--batch-size', '1'];
-    // Interrupted after the first batch…
-    const first = await runBackfill(parseBackfillArgs(argv), deps({ interrupted: () => true }));
+    // Interrupted (Ctrl-C) once the first batch is sent…
+    let sent = false;
+    const first = await runBackfill(parseBackfillArgs(argv), {
+      ...deps({ interrupted: () => sent }),
+      publish: {
+        codec,
+        hashKey,
+        sink: { publish: async (t, events) => void (await publisher.publish(t, events), (sent = true)) },
+      },
+    });
     expect(first).toMatchObject({ interrupted: true, summary: { published: 1 } });
     expect(existsSync(checkpoint)).toBe(true);
     // …and resumed: the rest, nothing twice.

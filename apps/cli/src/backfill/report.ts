@@ -47,13 +47,18 @@ export interface BackfillSummary {
  * column (summary / conflict / rejected). The report holds identifiers, like the files it came from.
  */
 export class ReportSpool {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'optstream-backfill-'));
+  private readonly dir: string;
   private readonly conflicts: WriteStream;
   private readonly rejected: WriteStream;
 
-  constructor() {
+  private readonly removeOnExit = (): void => this.dispose();
+
+  constructor(tempDir?: string) {
+    this.dir = mkdtempSync(join(tempDir ?? tmpdir(), 'optstream-backfill-'));
     this.conflicts = createWriteStream(join(this.dir, 'conflicts.ndjson'));
     this.rejected = createWriteStream(join(this.dir, 'rejected.ndjson'));
+    // The spooled rows hold identifiers: they go with the process even when a second Ctrl-C exits.
+    process.once('exit', this.removeOnExit);
   }
 
   async conflict(entry: ConflictEntry): Promise<void> {
@@ -109,6 +114,7 @@ export class ReportSpool {
   }
 
   dispose(): void {
+    process.removeListener('exit', this.removeOnExit);
     rmSync(this.dir, { recursive: true, force: true });
   }
 

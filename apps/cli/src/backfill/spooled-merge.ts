@@ -85,7 +85,11 @@ export class SpooledMerge {
     this.rows = new LineWriter(join(this.dir, 'rows'));
     this.keys = this.sorter();
     this.mergedPath = join(this.dir, 'merged');
+    // A second Ctrl-C exits at once: the scratch files (plaintext identifiers) go with the process.
+    process.once('exit', this.removeOnExit);
   }
+
+  private readonly removeOnExit = (): void => this.dispose();
 
   /** One accepted row (its facts, where it is); rows must come in file order. */
   add(ids: Identifiers, facts: readonly RowFact[], file: number, line: number): void {
@@ -131,6 +135,7 @@ export class SpooledMerge {
   }
 
   dispose(): void {
+    process.removeListener('exit', this.removeOnExit);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
