@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { DeadLetter } from '@optstream/contracts';
-import { tailTopic } from '@optstream/testing';
+import type { DeadLetter, IdentityEvent } from '@optstream/contracts';
+import {
+  applyIdentityBatch,
+  ensureActiveVersion,
+  loadStates,
+  type ProjectionTarget,
+} from '@optstream/preferences-data-access';
+import { tailTopic, waitFor } from '@optstream/testing';
+import { StatePublisher } from '../src/projection/state-publisher';
 import { at, preference, ProjectorHarness } from './projector-harness';
 
 jest.setTimeout(90_000);
@@ -41,6 +48,78 @@ describe('preference-projector: latest change wins, per contact and channel, aga
       ['email', 'subscribed', 'changed'],
       ['sms', 'unsubscribed', 'changed'],
     ]);
+  });
+
+  it('an erasure and a state in flight never cross: the state held back by the erasure is dropped, the tombstone is last', async () => {
+    const id = randomUUID();
+    await h.publishPreferences([preference(id, 'email', 'subscribed', 1)]);
+    await h.waitForStates(id, 1);
+    const { db, publisher, metrics, config } = h.projector.runtime;
+    const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
+    const target: ProjectionTarget = {
+      projection: config.PROJECTION_NAME,
+      version,
+      fenceActiveVersion: false,
+      useOutbox: false,
+    };
+    const states = new StatePublisher(publisher, db, config.STATE_TOPIC, metrics);
+    const current = (await db.transaction((tx) => loadStates(tx, version, [id]))).get(id);
+    expect(current).toBeDefined();
+
+    // The erasure stops inside its transaction, holding the contact's state lock, before its tombstone.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const erased: IdentityEvent = {
+      eventId: randomUUID(),
+      externalId: id,
+      kind: 'contact_erased',
+      provisional: false,
+      identifier: null,
+      otherExternalId: null,
+      occurredAt: at(2),
+      recordedAt: at(2),
+      causationId: randomUUID(),
+    };
+    const erasure = applyIdentityBatch(
+      db,
+      target,
+      {
+        topic: `${config.IDENTITY_TOPIC}.race`,
+        partition: 0,
+        events: [{ offset: '0', value: erased }],
+        lastOffset: '0',
+      },
+      {
+        onErased: async (ids) => {
+          holding = true;
+          await gate;
+          await states.tombstone(ids);
+        },
+      },
+    );
+    await waitFor(() => holding, { description: 'the erasure holds the state lock' });
+    // A state of the same contact, resolved before the erasure, is sent now: it must wait for the lock.
+    const sending = states.publish(target, [{ state: current!, causationId: randomUUID() }]);
+    await waitFor(
+      async () => {
+        const rows: { waiting: string }[] = await db.query(
+          `SELECT count(*) AS waiting FROM pg_locks l
+            WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1
+              AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)`,
+          [`optstream.state.${version}:${id}`],
+        );
+        return Number(rows[0]?.waiting) > 0;
+      },
+      { description: 'the state publisher waits for the erasure' },
+    );
+    release();
+    await erasure;
+    // It then finds the contact erased and sends nothing: the tombstone stays the key's last message.
+    expect(await sending).toBe(0);
+    await h.states.until((m) => m.key?.toString() === id && m.value === null, 1);
+    const mine = h.states.messages.filter((m) => m.key?.toString() === id);
+    expect(mine.map((m) => (m.value === null ? 'tombstone' : 'state'))).toEqual(['state', 'tombstone']);
   });
 
   it('an exact tie goes to unsubscribed, whatever the arrival order', async () => {

@@ -186,17 +186,15 @@ export class ProjectionConsumer {
     lastOffset: string,
   ): Promise<void> {
     const typed = events as PositionedEvent<IdentityEvent>[];
-    // Erased contacts leave the state topic (a tombstone per key) BEFORE the batch commits: repeating
-    // a tombstone after a crash is harmless, losing one is not.
-    await this.states.tombstone(
-      typed.filter((e) => e.value.kind === 'contact_erased').map((e) => e.value.externalId),
+    // Erased contacts leave the state topic (a tombstone per key) inside the transaction that marks
+    // them erased, under their state locks: before the commit (repeating a tombstone after a crash is
+    // harmless, losing one is not), and never before a state message of theirs still in flight.
+    const outcome = await applyIdentityBatch(
+      this.db,
+      this.target,
+      { topic, partition, events: typed, lastOffset },
+      { onErased: (externalIds) => this.states.tombstone(externalIds) },
     );
-    const outcome = await applyIdentityBatch(this.db, this.target, {
-      topic,
-      partition,
-      events: typed,
-      lastOffset,
-    });
     this.metrics.events.inc({ topic, outcome: 'applied' }, outcome.applied);
     this.metrics.events.inc({ topic, outcome: 'ignored' }, outcome.ignored);
   }

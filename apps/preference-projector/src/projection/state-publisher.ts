@@ -2,7 +2,9 @@ import type { ContactPreferencesState } from '@optstream/contracts';
 import type { EventPublisher } from '@optstream/kafka';
 import {
   clearOutbox,
+  erasedContacts,
   loadStates,
+  lockContactStates,
   pendingOutbox,
   type ChangedContact,
   type ProjectionTarget,
@@ -33,23 +35,34 @@ export class StatePublisher {
     target: ProjectionTarget,
     changed: readonly ChangedContact[],
     traces: ReadonlyMap<string, string | undefined> = new Map(),
-  ): Promise<void> {
-    if (changed.length === 0) return;
-    await this.publisher.publish<ContactPreferencesState>(
-      this.topic,
-      changed.map(({ state, causationId }) => ({
-        key: state.externalId,
-        value: toStateMessage(state, this.now(), causationId),
-        eventId: `${state.externalId}@${state.version}`,
-        traceparent: traces.get(causationId),
-      })),
-    );
-    this.metrics.statesPublished.inc(changed.length);
+  ): Promise<number> {
+    if (changed.length === 0) return 0;
+    // Under the contacts' state locks, an erased contact's state is left out: its tombstone is
+    // already on the topic, or will follow only after this send (see `lockContactStates`).
+    const published = await this.db.transaction(async (tx) => {
+      const ids = changed.map((c) => c.state.externalId);
+      await lockContactStates(tx, target.version, ids);
+      const erased = await erasedContacts(tx, target.version, ids);
+      const live = changed.filter((c) => !erased.has(c.state.externalId));
+      if (live.length > 0)
+        await this.publisher.publish<ContactPreferencesState>(
+          this.topic,
+          live.map(({ state, causationId }) => ({
+            key: state.externalId,
+            value: toStateMessage(state, this.now(), causationId),
+            eventId: `${state.externalId}@${state.version}`,
+            traceparent: traces.get(causationId),
+          })),
+        );
+      return live.length;
+    });
+    this.metrics.statesPublished.inc(published);
     await clearOutbox(
       this.db,
       target.version,
       changed.map((c) => ({ externalId: c.state.externalId, causationId: c.causationId })),
     );
+    return published;
   }
 
   /** Deletes erased contacts from the compacted state topic: a null value under each key. */
@@ -76,7 +89,6 @@ export class StatePublisher {
       const state = states.get(p.externalId);
       return state ? [{ state, causationId: p.causationId }] : [];
     });
-    await this.publish(target, changed);
-    return changed.length;
+    return this.publish(target, changed);
   }
 }

@@ -1,6 +1,7 @@
 import type { IdentityEvent } from '@optstream/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { nextOffsetAfter, unappliedEvents, type PartitionBatch, type ProjectionTarget } from './batch';
+import { lockContactStates } from './erasure-fence';
 import { lockOffset, storeOffset } from './offsets';
 import { fenceActiveVersion } from './projection-versions';
 import { fromEpochMs } from './state-rows';
@@ -19,10 +20,20 @@ export interface IdentityBatchOutcome {
  * the links before it. Every statement is order-insensitive where the log's partitions can interleave:
  * an identifier's owner is decided by (occurredAt, eventId), not by arrival.
  */
+export interface IdentityBatchHooks {
+  /**
+   * Called inside the transaction, after the contacts are marked erased and their state locks taken
+   * (`lockContactStates`), before the commit: where the projector publishes their tombstones. A crash
+   * before the commit repeats the batch and the tombstones (harmless); none can be lost.
+   */
+  readonly onErased?: (externalIds: readonly string[]) => Promise<void>;
+}
+
 export async function applyIdentityBatch(
   db: DataSource,
   target: ProjectionTarget,
   batch: PartitionBatch<IdentityEvent>,
+  hooks: IdentityBatchHooks = {},
 ): Promise<IdentityBatchOutcome> {
   return db.transaction('READ COMMITTED', async (tx) => {
     if (target.fenceActiveVersion) await fenceActiveVersion(tx, target.projection, target.version);
@@ -32,6 +43,11 @@ export async function applyIdentityBatch(
     if (next === null) return { applied: 0, alreadyApplied: batch.events.length, ignored: 0 };
     let ignored = 0;
     for (const { value } of pending) if (!(await applyIdentityEvent(tx, target.version, value))) ignored += 1;
+    const erased = pending.filter((e) => e.value.kind === 'contact_erased').map((e) => e.value.externalId);
+    if (erased.length > 0 && hooks.onErased) {
+      await lockContactStates(tx, target.version, erased);
+      await hooks.onErased(erased);
+    }
     await storeOffset(tx, target.version, batch.topic, batch.partition, next);
     return {
       applied: pending.length - ignored,

@@ -11,3 +11,4 @@ export * from './identity-batch';
 export * from './state-rows';
 export * from './read-model';
 export * from './listings';
+export * from './erasure-fence';
