@@ -20,7 +20,8 @@ let sorters = 0;
  * Sorts more lines than fit in memory: lines are buffered up to a memory budget, each full buffer is
  * sorted and written as a run, and `sorted()` merges the runs (k-way, with a binary heap). Order is
  * JavaScript's string order (UTF-16 code units), the same in memory and in the merge. With no spill the
- * sort happens in memory. Memory stays near `memoryBytes` plus about 1 MiB per run being merged.
+ * sort happens in memory. Memory stays near `memoryBytes` plus under 1 MiB per run being merged (at
+ * most `fanIn` at once), whatever the number of lines.
  */
 export class ExternalSorter {
   private buffer: string[] = [];
@@ -103,6 +104,10 @@ export class ExternalSorter {
   }
 }
 
+// Each run being merged holds one chunk of text and its lines: 256 KiB keeps a 64-run merge under
+// about 50 MiB (docs/cli.md has the measurements with 1 MiB and 256 KiB).
+const MERGE_CHUNK_BYTES = 256 * 1024;
+
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface Cursor {
@@ -115,7 +120,7 @@ interface Cursor {
 async function* mergeRuns(paths: readonly string[]): AsyncGenerator<string> {
   const heap: Cursor[] = [];
   for (const path of paths) {
-    const cursor: Cursor = { batches: readLineBatches(path), lines: [], at: 0 };
+    const cursor: Cursor = { batches: readLineBatches(path, MERGE_CHUNK_BYTES), lines: [], at: 0 };
     if (await refill(cursor)) heapPush(heap, cursor);
   }
   while (heap.length > 0) {

@@ -42,10 +42,10 @@ export class LineWriter {
   }
 }
 
-/** The lines of a file written by `LineWriter`, in order, a batch (about 1 MiB of text) at a time. */
-export async function* readLineBatches(path: string): AsyncGenerator<string[]> {
+/** The lines of a file written by `LineWriter`, in order, a batch (`chunkBytes` of text) at a time. */
+export async function* readLineBatches(path: string, chunkBytes = FLUSH_BYTES): AsyncGenerator<string[]> {
   let rest = '';
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: FLUSH_BYTES })) {
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes })) {
     const lines = (rest + (chunk as string)).split('\n');
     rest = lines.pop() ?? '';
     if (lines.length > 0) yield lines;
