@@ -60,9 +60,19 @@ interface Checkpoint {
 export async function runBackfill(options: BackfillOptions, deps: BackfillDeps): Promise<BackfillResult> {
   const mappingFile = options.mapping ? loadMappingFile(options.mapping) : undefined;
   const spool = new ReportSpool(options.tempDir);
+  const mergeBar = progressBar(options.quiet, deps.stderr, 'merging {step}', '{value}/{total} records');
+  let mergeStep = '';
   const merge = new SpooledMerge((c) => spool.conflict(conflictEntry(c, options.files)), {
     tempDir: options.tempDir,
     sortMemoryBytes: options.sortMemoryMiB * 1024 * 1024,
+    onProgress: (step, done, total) => {
+      if (step !== mergeStep) {
+        mergeBar?.stop();
+        mergeBar?.start(total, 0, { step: step.padEnd(7) });
+        mergeStep = step;
+      }
+      mergeBar?.update(done);
+    },
   });
   try {
     const fileHashes: string[] = [];
@@ -133,8 +143,9 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
       return { summary: unfinished(options, rows, accepted, rejectedByReason), interrupted: true };
     }
 
-    if (!options.quiet) deps.stderr.write('merging (sorting on disk)…\n');
+    // Four sorts on disk (SpooledMerge): a bar per step, since at millions of rows they take minutes.
     const { contacts, events, eventsByChannel } = await merge.finish();
+    mergeBar?.stop();
 
     const runId = createHash('sha256')
       .update(
@@ -340,10 +351,15 @@ function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
   renameSync(tmp, path);
 }
 
-function progressBar(quiet: boolean, stream: Writable, label: string): SingleBar | undefined {
+function progressBar(
+  quiet: boolean,
+  stream: Writable,
+  label: string,
+  counts = '{value}/{total}',
+): SingleBar | undefined {
   if (quiet) return undefined;
   return new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
+    format: `${label} [{bar}] {percentage}% | ${counts} | {eta_formatted} left`,
     stream: stream as NodeJS.WriteStream,
     hideCursor: true,
   });

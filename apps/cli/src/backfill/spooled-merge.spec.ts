@@ -30,13 +30,18 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function spooled(rows: readonly Row[], sortMemoryBytes?: number) {
   const conflicts: Conflict[] = [];
-  const merge = new SpooledMerge(async (c) => void conflicts.push(c), { tempDir: scratch, sortMemoryBytes });
+  const progress = new Map<string, [number, number]>();
+  const merge = new SpooledMerge(async (c) => void conflicts.push(c), {
+    tempDir: scratch,
+    sortMemoryBytes,
+    onProgress: (step, done, total) => progress.set(step, [done, total]),
+  });
   try {
     for (const r of rows) merge.add(r.ids, r.facts, r.file, r.line);
     const totals = await merge.finish();
     const people: MergedContact[] = [];
     for await (const p of merge.merged()) people.push(p);
-    return { totals, people, conflicts, counts: { ...merge.counts } };
+    return { totals, people, conflicts, counts: { ...merge.counts }, progress };
   } finally {
     merge.dispose();
   }
@@ -274,6 +279,11 @@ describe('SpooledMerge', () => {
     );
     const got = await spooled(rows, 64 * 1024);
     const want = inMemory(rows);
+    // Progress reports each step to its end: every row anchored once, every record of each sort read.
+    expect([...got.progress.keys()]).toEqual(['owners', 'phones', 'people', 'winners']);
+    expect(got.progress.get('people')).toEqual([20_000, 20_000]);
+    expect(got.progress.get('winners')).toEqual([20_000, 20_000]);
+    for (const [done, total] of got.progress.values()) expect(done).toBe(total);
     expect(got.people).toEqual(want.people);
     expect(got.counts).toEqual(want.counts);
     expect(readdirSync(scratch)).toEqual([]);

@@ -29,7 +29,11 @@ export interface SpooledMergeOptions {
   readonly tempDir?: string;
   /** Memory for each sort's buffer before it spills to disk (two sorts fill at once). */
   readonly sortMemoryBytes?: number;
+  /** Called as each of the four steps goes (every 16,384 records and at its end), for a progress bar. */
+  readonly onProgress?: (step: MergeStep, done: number, total: number) => void;
 }
+
+export type MergeStep = 'owners' | 'phones' | 'people' | 'winners';
 
 export interface MergeTotals {
   readonly contacts: number;
@@ -73,6 +77,7 @@ export class SpooledMerge {
   private readonly keys: ExternalSorter;
   private readonly mergedPath: string;
   private readonly sortMemoryBytes: number;
+  private readonly onProgress: SpooledMergeOptions['onProgress'];
   private seq = 0;
   private finished = false;
 
@@ -82,6 +87,7 @@ export class SpooledMerge {
   ) {
     this.dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'optstream-merge-'));
     this.sortMemoryBytes = options.sortMemoryBytes ?? 64 * 1024 * 1024;
+    this.onProgress = options.onProgress;
     this.rows = new LineWriter(join(this.dir, 'rows'));
     this.keys = this.sorter();
     this.mergedPath = join(this.dir, 'merged');
@@ -122,7 +128,7 @@ export class SpooledMerge {
     const emails = this.sorter();
     const results = this.sorter();
     await this.resolveKeys(emails, results);
-    await resolveEmailOwnedPhones(emails, results);
+    await resolveEmailOwnedPhones(this.counted('phones', emails.count, emails.sorted()), results);
     const people = this.sorter();
     await this.anchorRows(results, people);
     return this.mergePeople(people);
@@ -143,12 +149,26 @@ export class SpooledMerge {
     return new ExternalSorter({ dir: this.dir, memoryBytes: this.sortMemoryBytes });
   }
 
+  private async *counted(
+    step: MergeStep,
+    total: number,
+    lines: AsyncIterable<string>,
+  ): AsyncGenerator<string> {
+    let done = 0;
+    for await (const line of lines) {
+      yield line;
+      done += 1;
+      if (done % 16_384 === 0) this.onProgress?.(step, done, total);
+    }
+    this.onProgress?.(step, done, total);
+  }
+
   /** Step 1: per email/phone, its owner; every lookup answered, or deferred to step 2. */
   private async resolveKeys(emails: ExternalSorter, results: ExternalSorter): Promise<void> {
     let key = '';
     let ownerX: string | null = null;
     let ownerEmail: string | null = null;
-    for await (const line of this.keys.sorted()) {
+    for await (const line of this.counted('owners', this.keys.count, this.keys.sorted())) {
       const [k = '', tag, seq = '', ...rest] = splitFields(line);
       if (k !== key) {
         key = k;
@@ -189,7 +209,7 @@ export class SpooledMerge {
   private async anchorRows(results: ExternalSorter, people: ExternalSorter): Promise<void> {
     const answers = results.sorted()[Symbol.asyncIterator]();
     let next = await answers.next();
-    for await (const line of readLines(join(this.dir, 'rows'))) {
+    for await (const line of this.counted('people', this.seq, readLines(join(this.dir, 'rows')))) {
       const [seq = '', x, e, p, file = '0', row = '0', facts = ''] = splitFields(line);
       let emailResolves = '';
       let phoneResolves = '';
@@ -239,7 +259,7 @@ export class SpooledMerge {
       }
       out.write(encodeMerged({ identifiers: p.identifiers(), channels }));
     };
-    for await (const line of people.sorted()) {
+    for await (const line of this.counted('winners', people.count, people.sorted())) {
       const [anchor = '', , e, p, file = '0', row = '0', facts = ''] = splitFields(line);
       if (person?.anchor !== anchor) {
         emit(person);
@@ -289,10 +309,13 @@ class PersonState {
 }
 
 /** Step 2: phones owned by an email resolve to that email's person (its externalId's, if it has one). */
-async function resolveEmailOwnedPhones(emails: ExternalSorter, results: ExternalSorter): Promise<void> {
+async function resolveEmailOwnedPhones(
+  emails: AsyncIterable<string>,
+  results: ExternalSorter,
+): Promise<void> {
   let email = '';
   let ownerX: string | null = null;
-  for await (const line of emails.sorted()) {
+  for await (const line of emails) {
     const [value = '', tag, third = ''] = splitFields(line);
     if (value !== email) {
       email = value;
