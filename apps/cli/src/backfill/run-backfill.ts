@@ -13,7 +13,7 @@ import { SingleBar } from 'cli-progress';
 import { SCHEMAS, TOPICS, type ContactInbound } from '@optstream/contracts';
 import { deriveEventId, partitionKeyOf } from '@optstream/ingestion-domain';
 import { type AvroCodec, type OutgoingEvent } from '@optstream/kafka';
-import { keyedHash, type IdentifierKind } from '@optstream/pii-crypto';
+import { keyedHash } from '@optstream/pii-crypto';
 import type { BackfillOptions } from './backfill-options';
 import { csvRecords, CsvSyntaxError } from './csv-parser';
 import { BUILT_IN_FORMATS, detectFormat, loadMappingFile, type Mapping } from './formats';
@@ -321,17 +321,11 @@ export function inboundFact(
   };
 }
 
-const KEY_KIND: Record<'externalId' | 'email' | 'phone', IdentifierKind> = {
-  externalId: 'external_id',
-  email: 'email',
-  phone: 'phone',
-};
-
 /** The gateway's message key: keyed hash of the strongest identifier (never plaintext). */
 export function inboundKey(hashKey: Buffer, fact: ContactInbound): string {
   const key = partitionKeyOf(fact.identifiers);
   if (key === null) throw new Error(`fact ${fact.eventId} has no identifier to key by`);
-  return keyedHash(hashKey, KEY_KIND[key.kind], key.value);
+  return keyedHash(hashKey, key.kind, key.value);
 }
 
 /** The checkpoint names the run (files' content, mapping, region) and topic: another run starts over. */

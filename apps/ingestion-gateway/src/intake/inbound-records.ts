@@ -1,14 +1,8 @@
 import { ContactInbound, TOPICS } from '@optstream/contracts';
 import { partitionKeyOf } from '@optstream/ingestion-domain';
 import { HEADER } from '@optstream/kafka';
-import { IdentifierKind, keyedHash } from '@optstream/pii-crypto';
+import { keyedHash } from '@optstream/pii-crypto';
 import { SpoolRecord } from '@optstream/ingestion-spool';
-
-const KEY_KIND: Record<'externalId' | 'email' | 'phone', IdentifierKind> = {
-  externalId: 'external_id',
-  email: 'email',
-  phone: 'phone',
-};
 
 /**
  * The message key is a keyed hash of the strongest identifier, so one person's facts stay in order on one
@@ -17,7 +11,7 @@ const KEY_KIND: Record<'externalId' | 'email' | 'phone', IdentifierKind> = {
 export function messageKey(hashKey: Buffer, fact: ContactInbound): string {
   const key = partitionKeyOf(fact.identifiers);
   if (key === null) throw new Error(`fact ${fact.eventId} has no identifier to key by`);
-  return keyedHash(hashKey, KEY_KIND[key.kind], key.value);
+  return keyedHash(hashKey, key.kind, key.value);
 }
 
 export interface RecordContext {

@@ -6,7 +6,7 @@ describe('partitionKeyOf', () => {
   it.each([
     [
       { ...none, externalId: 'u-1', email: 'a@b.co', phone: '+12133734253' },
-      { kind: 'externalId', value: 'u-1' },
+      { kind: 'external_id', value: 'u-1' },
     ],
     [
       { ...none, email: 'a@b.co', phone: '+12133734253', anonymousId: 'anon' },
