@@ -8,6 +8,8 @@ export interface OriginalMessage {
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+  /** The state message's `traceparent` header, so retries continue its trace. */
+  readonly traceparent?: string;
 }
 
 export interface ParkRequest {
@@ -39,6 +41,7 @@ interface Row {
   original_offset: string;
   original_key: Buffer | null;
   original_value: Buffer | null;
+  original_traceparent: string | null;
   attempts: number;
   first_failed_at: Date;
   last_failed_at: Date;
@@ -67,13 +70,13 @@ export class ParkingLot {
     await this.db.query(
       `INSERT INTO connectors.parked (connector, provider, external_id, version, consent, original_topic,
           original_partition, original_offset, original_key, original_value, attempts, first_failed_at,
-          last_failed_at, next_attempt_at, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14)
+          last_failed_at, next_attempt_at, last_error, original_traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)
        ON CONFLICT (connector, provider, external_id) DO UPDATE SET
           version = excluded.version, consent = excluded.consent, original_topic = excluded.original_topic,
           original_partition = excluded.original_partition, original_offset = excluded.original_offset,
           original_key = excluded.original_key, original_value = excluded.original_value,
-          attempts = excluded.attempts,
+          original_traceparent = excluded.original_traceparent, attempts = excluded.attempts,
           first_failed_at = CASE WHEN connectors.parked.version = excluded.version
                                  THEN connectors.parked.first_failed_at ELSE excluded.first_failed_at END,
           last_failed_at = excluded.last_failed_at, next_attempt_at = excluded.next_attempt_at,
@@ -94,6 +97,7 @@ export class ParkingLot {
         request.at,
         request.nextAttemptAt(attempts),
         request.error,
+        original.traceparent ?? null,
       ],
     );
     return attempts;
@@ -138,7 +142,7 @@ export class ParkingLot {
   async due(now: Date, limit: number): Promise<ParkedDelivery[]> {
     const rows: Row[] = await this.db.query(
       `SELECT provider, consent, original_topic, original_partition, original_offset, original_key,
-              original_value, attempts, first_failed_at, last_failed_at, last_error
+              original_value, original_traceparent, attempts, first_failed_at, last_failed_at, last_error
          FROM connectors.parked
         WHERE connector = $1 AND next_attempt_at <= $2
         ORDER BY next_attempt_at LIMIT $3`,
@@ -153,6 +157,7 @@ export class ParkingLot {
         offset: r.original_offset,
         key: r.original_key,
         value: r.original_value,
+        ...(r.original_traceparent === null ? {} : { traceparent: r.original_traceparent }),
       },
       attempts: r.attempts,
       firstFailedAt: r.first_failed_at,

@@ -70,6 +70,7 @@ export class Connector {
               original: p.original,
               parkedAttempts: p.attempts,
               firstFailedAt: p.firstFailedAt,
+              traceparent: p.original.traceparent,
             }),
           );
         await deliverToProvider(adapter, mine, this.context);

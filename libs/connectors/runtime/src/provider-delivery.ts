@@ -154,7 +154,7 @@ async function park(
   const attempts = await context.parking.park({
     provider: adapter.provider,
     consent: item.consent,
-    original: item.original,
+    original: item.traceparent ? { ...item.original, traceparent: item.traceparent } : item.original,
     error: outcome.reason,
     at,
     nextAttemptAt: (n) =>
@@ -196,6 +196,8 @@ async function deadLetter(
     originalHeaders: [
       { key: 'optstream-provider', value: Buffer.from(adapter.provider) },
       { key: 'optstream-state-version', value: Buffer.from(String(consent.version)) },
+      // A replay of this dead letter continues the state message's trace.
+      ...(item.traceparent ? [{ key: 'traceparent', value: Buffer.from(item.traceparent) }] : []),
     ],
     errorCode,
     reason: `${adapter.provider} refused contact ${consent.externalId} (state version ${consent.version}): ${reason}`,

@@ -34,7 +34,10 @@ describe('connector runtime: trace context from the state message to the provide
       DEAD_LETTER_TOPIC: uniqueName('connectors-dlq-traced'),
       CONSUMER_GROUP: uniqueName('connector-traced'),
       TOPIC_PARTITIONS: '1',
-      PARKED_POLL_INTERVAL_MS: '3600000',
+      PARKED_POLL_INTERVAL_MS: '3600000', // the test drives parked retries itself
+      PARK_RETRY_BASE_MS: '1',
+      PARK_RETRY_MAX_MS: '1',
+      PARK_MAX_ATTEMPTS: '1000',
       PORT: '0',
       LOG_LEVEL: 'error',
     });
@@ -42,6 +45,9 @@ describe('connector runtime: trace context from the state message to the provide
       provider: 'braze',
       apiKey: sims.credentials.brazeApiKey,
       baseUrl: sims.baseUrl('braze'),
+      // Fail fast and recover fast while Braze is faulted: two quick attempts, a 100 ms breaker cool-down.
+      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 },
+      circuit: { coolDownMs: 100 },
     });
     runtime = await startConnectorRuntime({ channel: 'email', config, adapters: [braze] });
     const codec = AvroCodec.fromConfig(kafkaConfig);
@@ -56,10 +62,67 @@ describe('connector runtime: trace context from the state message to the provide
     await tracing.shutdown();
   });
 
+  const traced = () => {
+    const traceId = randomBytes(16).toString('hex');
+    return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
+  };
+  const unsubscribed = (externalId: string): ContactPreferencesState => ({
+    externalId,
+    version: 1,
+    channels: [
+      {
+        channel: 'email',
+        status: 'unsubscribed',
+        occurredAt: Date.now(),
+        eventId: 'e1',
+        sourceOfChange: 'Email Unsubscribe Link',
+      },
+    ],
+    updatedAt: Date.now(),
+    causationId: `evt-${externalId}`,
+  });
+  const brazeCallsFor = (externalId: string) =>
+    sims.calls('braze').filter((c) => JSON.stringify(c.body ?? '').includes(externalId));
+
+  it("a parked delivery keeps its trace: the retry that finally delivers it is in the state message's trace", async () => {
+    const externalId = randomUUID();
+    const { traceId, traceparent } = traced();
+    sims.setFault('braze', { kind: 'server-error', status: 503 });
+    try {
+      const state = unsubscribed(externalId);
+      await publisher.publish(stateTopic, [
+        { key: externalId, value: state, eventId: state.causationId, traceparent },
+      ]);
+      const parked = await waitFor(
+        async () =>
+          (
+            (await runtime.db.query(
+              `SELECT original_traceparent FROM connectors.parked WHERE provider = 'braze' AND external_id = $1`,
+              [externalId],
+            )) as { original_traceparent: string | null }[]
+          )[0],
+        { timeoutMs: 30_000, description: 'the delivery parked while Braze answers 503' },
+      );
+      expect(parked.original_traceparent).toBe(traceparent);
+    } finally {
+      sims.setFault('braze', null);
+    }
+    // Retried from the parking lot (the breaker may need a few passes to let a call through).
+    await waitFor(
+      async () => {
+        await runtime.retryParkedNow();
+        return sims.state.braze.user(externalId) !== undefined;
+      },
+      { timeoutMs: 30_000, description: 'the parked delivery retried and delivered' },
+    );
+    const delivered = brazeCallsFor(externalId).filter((c) => c.status >= 200 && c.status < 300);
+    expect(delivered.length).toBeGreaterThan(0);
+    for (const call of delivered) expect(call.headers['traceparent']?.split('-')[1]).toBe(traceId);
+  });
+
   it('sends the provider a traceparent in the trace of the state message, from a span per call', async () => {
     const externalId = randomUUID();
-    const traceId = randomBytes(16).toString('hex');
-    const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+    const { traceId, traceparent } = traced();
     const state: ContactPreferencesState = {
       externalId,
       version: 1,
