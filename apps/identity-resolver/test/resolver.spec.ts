@@ -225,22 +225,34 @@ describe('identity-resolver on the real stack', () => {
     const prefs = await harness.preferenceEvents((e) => ids.has(e.causationId), facts.length);
     expect(new Set(prefs.map((p) => p.causationId))).toEqual(ids);
     expect(new Set(prefs.map((p) => p.eventId)).size).toBe(facts.length);
-    const identity = (await harness.decodeAll<IdentityEvent>(harness.identity.messages)).filter((e) =>
-      ids.has(e.causationId),
-    );
-    expect(new Set(identity.map((e) => e.eventId)).size).toBe(2 * facts.length);
+    // The identity topic and the resolutions' published marks trail the preference events a little:
+    // wait for them (a condition with a deadline), then check nothing is missing or doubled.
+    const identityIds = async () =>
+      new Set(
+        (await harness.decodeAll<IdentityEvent>(harness.identity.messages))
+          .filter((e) => ids.has(e.causationId))
+          .map((e) => e.eventId),
+      );
+    await waitFor(async () => (await identityIds()).size >= 2 * facts.length, {
+      description: 'two identity events per fact',
+    });
+    expect((await identityIds()).size).toBe(2 * facts.length);
     const provisionalIds = facts.map((f) => deriveId(f.eventId, ID_SUFFIX.provisionalContact));
     const rows: { n: string }[] = await db.query(
       `SELECT count(*)::text AS n FROM identity.contacts WHERE external_id = ANY($1::text[])`,
       [provisionalIds],
     );
     expect(rows).toEqual([{ n: String(facts.length) }]);
-    const resolutions: { n: string }[] = await db.query(
-      `SELECT count(*)::text AS n FROM identity.resolutions
-        WHERE inbound_event_id = ANY($1::text[]) AND published_at IS NOT NULL
-          AND cardinality(identity_events) = 2 AND cardinality(preference_events) = 1`,
-      [[...ids]],
-    );
-    expect(resolutions).toEqual([{ n: String(facts.length) }]);
+    const published = async () =>
+      (await db.query(
+        `SELECT count(*)::text AS n FROM identity.resolutions
+          WHERE inbound_event_id = ANY($1::text[]) AND published_at IS NOT NULL
+            AND cardinality(identity_events) = 2 AND cardinality(preference_events) = 1`,
+        [[...ids]],
+      )) as { n: string }[];
+    await waitFor(async () => Number((await published())[0]?.n) >= facts.length, {
+      description: 'every resolution marked published',
+    });
+    expect(await published()).toEqual([{ n: String(facts.length) }]);
   });
 });
