@@ -108,4 +108,33 @@ describe('OneSignal simulator', () => {
     }
     expect(sims().state.onesignal.user('u-1')?.subscriptions[0]?.enabled).toBe(true);
   });
+
+  it('finds subscriptions by id and token through its indexes: re-seeding moves a token, deleting a user frees it', async () => {
+    const state = sims().state.onesignal;
+    for (let i = 0; i < 20_000; i += 1)
+      state.seedUser(`bulk-${i}`, [{ type: 'AndroidPush', token: `fcm-${i}` }]);
+    const first = state.seedUser('u-a', [{ type: 'ChromePush', token: 'shared-token' }]);
+    expect(
+      state.findSubscription({ type: 'ChromePush', token: 'shared-token' })?.user.identity.external_id,
+    ).toBe('u-a');
+    // The same token registered again (a device handed on): it is the new user's now.
+    state.seedUser('u-b', [{ type: 'ChromePush', token: 'shared-token' }]);
+    expect(
+      state.findSubscription({ type: 'ChromePush', token: 'shared-token' })?.user.identity.external_id,
+    ).toBe('u-b');
+    expect(state.findSubscription({ id: first.subscriptions[0]?.id ?? '' })?.user.identity.external_id).toBe(
+      'u-a',
+    );
+    expect(
+      state.findSubscription({ type: 'AndroidPush', token: 'fcm-19999' })?.user.identity.external_id,
+    ).toBe('bulk-19999');
+    // A re-seeded user's old subscriptions are gone; a deleted user's are not found.
+    const again = state.seedUser('bulk-7', [{ type: 'AndroidPush', token: 'fcm-7b' }]);
+    expect(state.findSubscription({ type: 'AndroidPush', token: 'fcm-7' })).toBeUndefined();
+    expect(state.findSubscription({ id: again.subscriptions[0]?.id ?? '' })?.subscription.token).toBe(
+      'fcm-7b',
+    );
+    expect(state.deleteUser('u-b')).toBe(true);
+    expect(state.findSubscription({ type: 'ChromePush', token: 'shared-token' })).toBeUndefined();
+  });
 });

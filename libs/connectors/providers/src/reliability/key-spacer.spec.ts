@@ -15,7 +15,8 @@ function harness(taskMs: number) {
     starts.push([key, now]);
     now += taskMs;
   };
-  return { spacer, starts, task };
+  const advance = (ms: number) => (now += ms);
+  return { spacer, starts, task, advance };
 }
 
 describe('KeySpacer', () => {
@@ -44,5 +45,18 @@ describe('KeySpacer', () => {
     await expect(spacer.run('u1', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await spacer.run('u1', task('u1'));
     expect(starts).toEqual([['u1', 1000]]);
+  });
+
+  it('forgets completions older than the interval, so it remembers only the keys still spaced', async () => {
+    const { spacer, task, advance } = harness(0);
+    for (let i = 0; i < 5000; i += 1) {
+      await spacer.run(`u${i}`, task(`u${i}`));
+      advance(1); // 1 ms apart: at most ~1,000 completions are younger than the 1 s interval
+    }
+    expect(spacer.remembered).toBeLessThanOrEqual(1001);
+    expect(spacer.remembered).toBeGreaterThan(900);
+    advance(1000);
+    await spacer.run('late', task('late'));
+    expect(spacer.remembered).toBe(1); // everything else is past its interval
   });
 });

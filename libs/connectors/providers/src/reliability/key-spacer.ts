@@ -26,11 +26,22 @@ export class KeySpacer {
     return current;
   }
 
-  /** Completions older than the interval constrain nothing; dropping them bounds the map. */
+  /** Keys whose last completion still constrains the next task (for tests and metrics). */
+  get remembered(): number {
+    return this.lastDone.size;
+  }
+
+  /**
+   * Completions older than the interval constrain nothing; dropping them bounds the map. The map is in
+   * completion order (each completion re-inserts its key), so the stale ones are at its front and the
+   * scan stops at the first recent one: amortized O(1) per task, however many keys are live.
+   */
   private forgetPast(): void {
-    if (this.lastDone.size < 1000) return;
     const now = this.now();
-    for (const [key, done] of this.lastDone) if (now - done >= this.intervalMs) this.lastDone.delete(key);
+    for (const [key, done] of this.lastDone) {
+      if (now - done < this.intervalMs) break;
+      this.lastDone.delete(key);
+    }
   }
 
   private async spaced<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -39,6 +50,7 @@ export class KeySpacer {
     try {
       return await task();
     } finally {
+      this.lastDone.delete(key);
       this.lastDone.set(key, this.now());
     }
   }

@@ -48,6 +48,10 @@ export interface SeedSubscription {
  */
 export class OnesignalState {
   private readonly users = new Map<string, OnesignalUser>();
+  // Indexes to the owning user (externalId), so a lookup costs the same with 10 users or 1,000,000.
+  // A token belongs to one subscription, as at OneSignal: seeding it again moves it to the new user.
+  private readonly bySubscriptionId = new Map<string, string>();
+  private readonly byToken = new Map<string, string>();
 
   constructor(private readonly countEffect: (n?: number) => void) {}
 
@@ -64,7 +68,12 @@ export class OnesignalState {
           s.enabled === false ? NOTIFICATION_TYPES.disabledViaApi : NOTIFICATION_TYPES.subscribed,
       })),
     };
+    this.forget(externalId);
     this.users.set(externalId, user);
+    for (const s of user.subscriptions) {
+      this.bySubscriptionId.set(s.id, externalId);
+      this.byToken.set(tokenKey(s.type, s.token), externalId);
+    }
     return user;
   }
 
@@ -76,13 +85,15 @@ export class OnesignalState {
   findSubscription(
     match: { id: string } | { type: string; token: string },
   ): { user: OnesignalUser; subscription: OnesignalSubscription } | undefined {
-    for (const user of this.users.values()) {
-      const subscription = user.subscriptions.find((s) =>
-        'id' in match ? s.id === match.id : s.type === match.type && s.token === match.token,
-      );
-      if (subscription) return { user, subscription };
-    }
-    return undefined;
+    const owner =
+      'id' in match
+        ? this.bySubscriptionId.get(match.id)
+        : this.byToken.get(tokenKey(match.type, match.token));
+    const user = owner === undefined ? undefined : this.users.get(owner);
+    const subscription = user?.subscriptions.find((s) =>
+      'id' in match ? s.id === match.id : s.type === match.type && s.token === match.token,
+    );
+    return user && subscription ? { user, subscription } : undefined;
   }
 
   setEnabled(subscriptionId: string, enabled: boolean): boolean {
@@ -102,6 +113,7 @@ export class OnesignalState {
   }
 
   deleteUser(externalId: string): boolean {
+    this.forget(externalId);
     const deleted = this.users.delete(externalId);
     if (deleted) this.countEffect();
     return deleted;
@@ -109,5 +121,18 @@ export class OnesignalState {
 
   reset(): void {
     this.users.clear();
+    this.bySubscriptionId.clear();
+    this.byToken.clear();
+  }
+
+  /** Drops the index entries that still point at this user's subscriptions. */
+  private forget(externalId: string): void {
+    for (const s of this.users.get(externalId)?.subscriptions ?? []) {
+      if (this.bySubscriptionId.get(s.id) === externalId) this.bySubscriptionId.delete(s.id);
+      const key = tokenKey(s.type, s.token);
+      if (this.byToken.get(key) === externalId) this.byToken.delete(key);
+    }
   }
 }
+
+const tokenKey = (type: string, token: string): string => `${type}\u0000${token}`;
