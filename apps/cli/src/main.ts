@@ -11,6 +11,8 @@ import { HISTORY_USAGE, parseHistoryArgs } from './history/history-options';
 import { runHistory } from './history/run-history';
 import { ERASE_USAGE, parseEraseArgs, runErase } from './data-subject/erase';
 import { EXPORT_USAGE, parseExportArgs, runExport } from './data-subject/export';
+import { DLQ_USAGE, parseDlqArgs } from './dlq/dlq-options';
+import { dlqFromEnv } from './dlq/dlq-runtime';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: optstream <command> [options]
@@ -22,6 +24,7 @@ commands:
   audit      compare each platform's view of sampled contacts with the read model; --repair fixes drift
   erase      GDPR erasure of one contact or a file of externalIds (crypto-shredding, see docs/privacy.md)
   export     everything held about one contact, addresses decrypted, as JSON (data-subject access)
+  dlq        list dead letters (never their payloads), replay them into their original topics
   help       this text; \`optstream history --help\` for a command's options
 
 The projection rebuild is \`npx nx run preference-projector:rebuild\` (it needs the database).`;
@@ -109,6 +112,10 @@ const COMMANDS: Record<string, Command> = {
     if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${EXPORT_USAGE}\n`);
     await runExport(parseExportArgs(argv), process.stdout);
   },
+  async dlq(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${DLQ_USAGE}\n`);
+    await dlqFromEnv(parseDlqArgs(argv), process.env, { stdout: process.stdout, stderr: process.stderr });
+  },
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
@@ -120,6 +127,7 @@ const COMMAND_USAGE: Record<string, string> = {
   audit: AUDIT_USAGE,
   erase: ERASE_USAGE,
   export: EXPORT_USAGE,
+  dlq: DLQ_USAGE,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
