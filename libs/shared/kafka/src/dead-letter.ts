@@ -18,7 +18,8 @@ function headerList(headers: IHeaders | undefined): DeadLetter['originalHeaders'
     const values = Array.isArray(value) ? value : [value];
     return values.map((v) => ({
       key,
-      value: v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v),
+      // A header sent with no value decodes as null (or undefined): kept as null, never an exception.
+      value: v === undefined || v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v),
     }));
   });
 }
