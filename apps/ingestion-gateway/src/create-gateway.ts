@@ -1,10 +1,10 @@
-import type { Server, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, startGatewayRuntime } from './gateway-runtime';
 import { DocumentedErrorFilter } from '@optstream/http-errors';
+import { trackInFlightResponses } from '@optstream/http-lifecycle';
 import { keepRawBodies } from './http/raw-body-parser';
 
 export interface RunningGateway {
@@ -31,29 +31,17 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   runtime.log.info({ port }, 'ingestion-gateway listening');
-  const answering = trackResponses(app.getHttpServer());
+  const answering = trackInFlightResponses(app.getHttpServer());
   return {
     app,
     runtime,
     url: `http://127.0.0.1:${port}`,
     async close() {
-      // Requests in flight get their answer with `Connection: close`: Node closes only the connections
-      // idle when closing starts, so a keep-alive client would otherwise hold the close open until the
-      // keep-alive timeout (72 s), far past the grace period.
-      for (const response of answering) if (!response.headersSent) response.setHeader('connection', 'close');
-      runtime.log.info({ inFlight: answering.size }, 'closing HTTP: answering the requests in flight');
+      // Requests in flight get their answer with `Connection: close` (see trackInFlightResponses).
+      const inFlight = answering.answerWithClose();
+      runtime.log.info({ inFlight }, 'closing HTTP: answering the requests in flight');
       await app.close();
       await runtime.close();
     },
   };
-}
-
-/** The responses not yet finished, live. */
-function trackResponses(server: Server): Set<ServerResponse> {
-  const open = new Set<ServerResponse>();
-  server.on('request', (_request, response: ServerResponse) => {
-    open.add(response);
-    response.once('close', () => open.delete(response));
-  });
-  return open;
 }

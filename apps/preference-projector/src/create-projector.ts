@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ProjectorConfig } from './config/projector-config';
 import { DocumentedErrorFilter } from '@optstream/http-errors';
+import { trackInFlightResponses } from '@optstream/http-lifecycle';
 import { ProjectorModule } from './projector.module';
 import { startProjectorRuntime, type ProjectorRuntime } from './projector-runtime';
 
@@ -44,11 +45,15 @@ export async function startProjector(config: ProjectorConfig): Promise<RunningPr
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   runtime.log.info({ port }, 'preference-projector read API listening');
+  const answering = trackInFlightResponses(app.getHttpServer());
   return {
     app,
     runtime,
     url: `http://127.0.0.1:${port}`,
     async close() {
+      // Lookups in flight are answered with `Connection: close`, so keep-alive callers let go at once.
+      const inFlight = answering.answerWithClose();
+      runtime.log.info({ inFlight }, 'closing the read API: answering the requests in flight');
       await app.close();
       await runtime.close();
     },

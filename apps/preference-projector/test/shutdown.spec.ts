@@ -16,7 +16,7 @@ describe('preference-projector: graceful shutdown on SIGTERM (real process)', ()
     await h.stop();
   });
 
-  it('stops between transactions, exits 0 in time, and a successor applies the rest exactly once', async () => {
+  it('answers the read API in flight, stops between transactions, exits 0 in time, and a successor applies the rest exactly once', async () => {
     const c = h.config;
     projector = spawnService('preference-projector', await freePort(), {
       KAFKA_BROKERS: c.KAFKA_BROKERS.join(','),
@@ -40,9 +40,24 @@ describe('preference-projector: graceful shutdown on SIGTERM (real process)', ()
         ids.slice(i, i + 100).map((id) => preference(id, 'email', 'unsubscribed', 10)),
       );
     await waitFor(() => h.states.messages.length > 0, { timeoutMs: 30_000, description: 'a first state' });
+    // Read-API callers on keep-alive connections (fetch keeps them alive) with lookups in flight:
+    // they are answered, and their connections must not hold the close open.
+    const answers: (number | string)[] = [];
+    const lookups = ids.slice(0, 200).map((id) =>
+      fetch(`${projector.url}/v1/contacts/${id}`, { headers: { 'x-api-key': ADMIN_KEY } }).then(
+        async (r) => void (await r.arrayBuffer(), answers.push(r.status)),
+        (error: unknown) => void answers.push(String(error)),
+      ),
+    );
+    await waitFor(() => answers.length > 0, { description: 'a first read-API answer' });
     const exit = await projector.terminate('SIGTERM');
+    await Promise.all(lookups);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(GRACE_MS);
+    const inFlight = Number(/"inFlight":(\d+)/.exec(projector.output())?.[1]);
+    expect(inFlight).toBeGreaterThan(0);
+    // Answered (found, or not projected yet), or refused once closing: never a half answer.
+    for (const a of answers) expect(String(a)).toMatch(/^(200|404|503|TypeError: fetch failed)$/);
 
     // A successor in the same group and projection continues from the offsets stored in Postgres.
     await h.start();

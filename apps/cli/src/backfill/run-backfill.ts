@@ -20,7 +20,7 @@ import { BUILT_IN_FORMATS, detectFormat, loadMappingFile, type Mapping } from '.
 import type { MergedContact } from './merge-rules';
 import { conflictEntry, ReportSpool, type BackfillSummary } from './report';
 import { RowMapper } from './row-mapper';
-import { SpooledMerge } from './spooled-merge';
+import { SpooledMerge, type MergeTotals } from './spooled-merge';
 
 export const BACKFILL_SOURCE_OF_CHANGE = 'Backfill';
 
@@ -66,6 +66,8 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
     tempDir: options.tempDir,
     sortMemoryBytes: options.sortMemoryMiB * 1024 * 1024,
     onProgress: (step, done, total) => {
+      // Merging publishes nothing either: Ctrl-C stops it here (the sorts delete their files).
+      if (deps.interrupted?.()) throw new MergeInterrupted();
       if (step !== mergeStep) {
         mergeBar?.stop();
         mergeBar?.start(total, 0, { step: step.padEnd(7) });
@@ -144,8 +146,17 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
     }
 
     // Four sorts on disk (SpooledMerge): a bar per step, since at millions of rows they take minutes.
-    const { contacts, events, eventsByChannel } = await merge.finish();
+    let totals: MergeTotals;
+    try {
+      totals = await merge.finish();
+    } catch (error) {
+      if (!(error instanceof MergeInterrupted)) throw error;
+      mergeBar?.stop();
+      deps.stderr.write('backfill: INTERRUPTED while merging: nothing published; run the command again\n');
+      return { summary: unfinished(options, rows, accepted, rejectedByReason), interrupted: true };
+    }
     mergeBar?.stop();
+    const { contacts, events, eventsByChannel } = totals;
 
     const runId = createHash('sha256')
       .update(
@@ -201,6 +212,12 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
   } finally {
     merge.dispose();
     spool.dispose();
+  }
+}
+
+class MergeInterrupted extends Error {
+  constructor() {
+    super('interrupted while merging');
   }
 }
 

@@ -288,4 +288,24 @@ describe('SpooledMerge', () => {
     expect(got.counts).toEqual(want.counts);
     expect(readdirSync(scratch)).toEqual([]);
   });
+
+  it('a progress callback that throws (Ctrl-C) stops the merge; dispose leaves no scratch file', async () => {
+    const merge = new SpooledMerge(async () => undefined, {
+      tempDir: scratch,
+      sortMemoryBytes: 16 * 1024,
+      onProgress: (step) => {
+        if (step === 'people') throw new Error('interrupted');
+      },
+    });
+    for (let i = 0; i < 5000; i += 1)
+      merge.add(
+        { externalId: null, email: `p${i}@example.com`, phone: null },
+        [fact('email', 'subscribed', i)],
+        0,
+        i + 2,
+      );
+    await expect(merge.finish()).rejects.toThrow('interrupted');
+    merge.dispose();
+    expect(readdirSync(scratch)).toEqual([]);
+  });
 });

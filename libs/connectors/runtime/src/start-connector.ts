@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentedErrorFilter } from '@optstream/http-errors';
+import { trackInFlightResponses } from '@optstream/http-lifecycle';
 import { ConnectorModule } from './connector.module';
 import {
   startConnectorRuntime,
@@ -27,10 +28,13 @@ export async function startConnector(options: ConnectorRuntimeOptions): Promise<
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.config.PORT;
   runtime.log.info({ port }, `${runtime.service} listening`);
+  const answering = trackInFlightResponses(app.getHttpServer());
   return {
     runtime,
     url: `http://127.0.0.1:${port}`,
     async close() {
+      // A probe or scrape in flight must not hold the close open on a keep-alive connection.
+      answering.answerWithClose();
       await app.close();
       await runtime.close();
     },

@@ -85,7 +85,7 @@ function deadLetter(name: string, producers: readonly string[]): TopicDeclaratio
   return {
     name,
     valueSchema: 'dead-letter.v1',
-    key: 'the original message key as received (none for HTTP input: a rejected request has no message yet)',
+    key: 'the original message key as received (none for HTTP input, which has no message yet)',
     partitions: 3,
     // Nothing is dropped silently: dead letters stay until an operator replays or purges them.
     configs: { 'cleanup.policy': 'delete', 'retention.ms': FOREVER },

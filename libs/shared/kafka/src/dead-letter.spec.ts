@@ -1,7 +1,7 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { deadLetterFromMessage } from './dead-letter';
 
-const message = (headers: KafkaMessage['headers']): KafkaMessage => ({
+const message = (headers: IHeaders): KafkaMessage => ({
   key: Buffer.from('k'),
   value: Buffer.from('v'),
   timestamp: '0',
