@@ -31,6 +31,8 @@ The projection rebuild is \`npx nx run preference-projector:rebuild\` (it needs 
 
 type Command = (argv: readonly string[]) => Promise<void>;
 
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 const COMMANDS: Record<string, Command> = {
   async history(argv) {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -58,12 +60,14 @@ const COMMANDS: Record<string, Command> = {
     }
     const options = parseBackfillArgs(argv);
     let interrupt = false;
-    const onSigint = () => {
+    // SIGTERM and SIGHUP (a Job deleted, a terminal closed) stop it like Ctrl-C: without a handler Node
+    // would die at once and leave the scratch files, which hold identifiers, behind.
+    const onSignal = (signal: NodeJS.Signals) => () => {
       interrupt = true;
-      process.stderr.write('\nbackfill: stopping after the current batch (Ctrl-C again to abort)\n');
-      process.once('SIGINT', () => process.exit(130));
+      process.stderr.write(`\nbackfill: ${signal}: stopping after the current batch (again to abort)\n`);
+      for (const s of STOP_SIGNALS) process.once(s, () => process.exit(130));
     };
-    process.once('SIGINT', onSigint);
+    for (const s of STOP_SIGNALS) process.once(s, onSignal(s));
     if (options.dryRun) {
       const result = await runBackfill(options, {
         topic: options.topic ?? TOPICS.contactInbound.name,

@@ -107,7 +107,7 @@ describe('preference-projector: latest change wins, per contact and channel, aga
           `SELECT count(*) AS waiting FROM pg_locks l
             WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1
               AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)`,
-          [`optstream.state.${version}:${id}`],
+          [`optstream.state:${id}`],
         );
         return Number(rows[0]?.waiting) > 0;
       },

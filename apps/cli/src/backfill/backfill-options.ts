@@ -36,7 +36,8 @@ options:
   --quiet                no progress bar
   --temp-dir <dir>       where the merge spills rows while it sorts (default: the OS temp dir; it needs
                          about 3x the input's size free, holds identifiers, and is deleted at the end)
-  --sort-memory <MiB>    memory per sort buffer before spilling to disk (default 64; two fill at once)
+  --sort-memory <MiB>    memory per sort buffer before spilling to disk (default 64, at most 512;
+                         two fill at once)
 
 Publishes one contact.inbound.v1 preference change per person and channel (the winner), source
 "backfill", sourceOfChange "Backfill", the row's own time as occurredAt. Exit codes: 0 done, 1 failure,
@@ -84,8 +85,9 @@ export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
     throw new UsageError('--batch-size must be an integer from 1 to 10000');
   const sortMemoryMiB = Number(v['sort-memory'] ?? 64);
-  if (!Number.isInteger(sortMemoryMiB) || sortMemoryMiB < 1 || sortMemoryMiB > 16_384)
-    throw new UsageError('--sort-memory must be an integer number of MiB from 1 to 16384');
+  // Two buffers fill at once inside V8's default heap (about 2 GiB here): more would run out of memory.
+  if (!Number.isInteger(sortMemoryMiB) || sortMemoryMiB < 1 || sortMemoryMiB > 512)
+    throw new UsageError('--sort-memory must be an integer number of MiB from 1 to 512');
   const region = (v['default-region'] ?? 'US').toUpperCase();
   if (!/^[A-Z]{2}$/.test(region)) throw new UsageError('--default-region must be a 2-letter region code');
   return {

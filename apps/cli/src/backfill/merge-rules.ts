@@ -12,6 +12,12 @@ export interface Side {
   readonly occurredAt: number;
   readonly file: number;
   readonly line: number;
+  /**
+   * The row's own email and phone, where they are the person's (`belongsTo`): the published change
+   * carries them, so it reaches the contact that holds the address it is about.
+   */
+  readonly email?: string | null;
+  readonly phone?: string | null;
 }
 
 /** Two rows of one person disagree on a channel's status; the later one (by occurredAt) wins. */
@@ -91,9 +97,8 @@ export const phoneAnchor = (phone: string): string => `p:${phone}`;
 /**
  * The person a row belongs to, in the identity resolver's order: its own externalId; else the externalId
  * its email, then its phone, resolves to; else its email; else the person its phone resolves to; else its
- * phone. Links are followed this far and no further (docs/cli.md): rows the backfill keeps apart but the
- * resolver later links still end in the right state, because every change keeps its own time and the
- * projector's latest-wins fold is order-free.
+ * phone. Used for a row's facts that no address of the row decides (push; a channel whose address the
+ * row lacks): see `anchorOfFact`.
  */
 export function anchorOf(ids: Identifiers, emailResolves: string, phoneResolves: string): string {
   if (ids.externalId !== null) return externalIdAnchor(ids.externalId);
@@ -105,9 +110,64 @@ export function anchorOf(ids: Identifiers, emailResolves: string, phoneResolves:
   throw new Error('a row with no identifier has no person');
 }
 
-/** Whether a row's email or phone is the person's to publish: unclaimed, or claimed by this person. */
-export const belongsTo = (anchor: string, resolves: string): boolean =>
-  resolves === '' || resolves === anchor;
+/**
+ * The person one fact of a row belongs to. A row with an externalId is that externalId's, whole. Without
+ * one, an email change goes with the row's email (to the externalId that claims it, else the email's own
+ * person) and an SMS change with the row's phone (to whoever the phone resolves to, else the phone's own
+ * person): a consent change is never separated from the address it is about, even when the row's email
+ * and phone lead to different people. Other facts follow `anchorOf`.
+ *
+ * Links are followed this far and no further (docs/cli.md). Rows kept apart here that the resolver later
+ * links still end in the right state: every change is published with the address it is about and its own
+ * time, and the projector's latest-wins fold is order-free.
+ */
+export function anchorOfFact(
+  ids: Identifiers,
+  channel: BackfillChannel,
+  emailResolves: string,
+  phoneResolves: string,
+): string {
+  if (ids.externalId === null) {
+    if (channel === 'email' && ids.email !== null)
+      return emailResolves.startsWith('x:') ? emailResolves : emailAnchor(ids.email);
+    if (channel === 'sms' && ids.phone !== null) return phoneResolves || phoneAnchor(ids.phone);
+  }
+  return anchorOf(ids, emailResolves, phoneResolves);
+}
+
+/**
+ * Whether a row's email or phone is published with a person: it is the person's own anchor value, or it
+ * is claimed by this person, or nobody claims it and the person is an externalId's.
+ */
+export const belongsTo = (anchor: string, valueAnchor: string, resolves: string): boolean =>
+  anchor === valueAnchor || resolves === anchor || (resolves === '' && anchor.startsWith('x:'));
+
+/**
+ * A row without externalId whose email is claimed by one externalId and phone by another ties two
+ * people together: they are not merged (rule 4), and the tie is reported.
+ */
+export function crossedExternalIds(
+  ids: Identifiers,
+  emailResolves: string,
+  phoneResolves: string,
+): readonly [string, string] | null {
+  if (ids.externalId !== null) return null;
+  const a = externalIdOf(emailResolves);
+  const b = externalIdOf(phoneResolves);
+  return a !== null && b !== null && a !== b ? [a, b] : null;
+}
+
+/**
+ * Within one person, which changes compete for a channel: email changes per email address and SMS changes
+ * per phone (the row's own, where it is the person's), push changes all together. A person with two
+ * phones thus publishes the newest change of each, so both phones reach the contact (the projector then
+ * keeps the newest for the contact); one winner per channel would leave the other phone unlinked.
+ */
+export function slotOf(channel: BackfillChannel, email: string | null, phone: string | null): string {
+  if (channel === 'email') return `email\t${email ?? ''}`;
+  if (channel === 'sms') return `sms\t${phone ?? ''}`;
+  return channel;
+}
 
 /** The externalId an anchor names, if it names one. */
 export const externalIdOf = (anchor: string): string | null =>

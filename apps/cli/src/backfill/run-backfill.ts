@@ -161,6 +161,8 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps):
     const runId = createHash('sha256')
       .update(
         JSON.stringify({
+          // The merged people's order (resume is by position): a checkpoint of another order is void.
+          order: 'anchor-slot-v2',
           fileHashes,
           mapping: options.mapping ? readFileSync(options.mapping, 'utf8') : options.format,
           region: options.defaultRegion,
@@ -326,7 +328,13 @@ export function inboundFact(
     source: { system: 'backfill', providerEventRef: ref },
     occurredAt: side.occurredAt,
     receivedAt,
-    identifiers: { ...contact.identifiers, anonymousId: null },
+    // The winning row's own address for what it is about, else the person's.
+    identifiers: {
+      externalId: contact.identifiers.externalId,
+      email: side.email ?? contact.identifiers.email,
+      phone: side.phone ?? contact.identifiers.phone,
+      anonymousId: null,
+    },
     kind: 'preference_change',
     preferenceChange: {
       channel: side.channel,

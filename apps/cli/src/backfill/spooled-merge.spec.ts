@@ -5,12 +5,15 @@ import fc from 'fast-check';
 import { joinFields } from '@optstream/external-sort';
 import type { BackfillChannel, BackfillStatus } from './formats';
 import {
-  anchorOf,
+  anchorOfFact,
   belongsTo,
+  crossedExternalIds,
   emailAnchor,
   externalIdAnchor,
   externalIdOf,
   offer,
+  phoneAnchor,
+  slotOf,
   type Conflict,
   type MergedContact,
   type Side,
@@ -93,17 +96,36 @@ function inMemory(rows: readonly Row[]) {
   for (const r of rows) {
     const e = resolves('e', r.ids.email);
     const p = resolves('p', r.ids.phone);
-    const anchor = anchorOf(r.ids, e, p);
-    const person = byPerson.get(anchor) ?? { email: null, phone: null, rows: [] };
-    byPerson.set(anchor, person);
-    person.rows.push({
-      ...r,
-      ids: {
-        externalId: r.ids.externalId,
-        email: r.ids.email !== null && belongsTo(anchor, e) ? r.ids.email : null,
-        phone: r.ids.phone !== null && belongsTo(anchor, p) ? r.ids.phone : null,
-      },
-    });
+    const crossed = crossedExternalIds(r.ids, e, p);
+    if (crossed) {
+      counts.identifierConflicts += 1;
+      conflicts.push({
+        kind: 'identifier',
+        attribute: 'phone',
+        value: r.ids.phone ?? '',
+        externalIds: crossed,
+        file: r.file,
+        line: r.line,
+      });
+    }
+    const factsByAnchor = new Map<string, RowFact[]>();
+    for (const f of r.facts) {
+      const anchor = anchorOfFact(r.ids, f.channel, e, p);
+      factsByAnchor.set(anchor, [...(factsByAnchor.get(anchor) ?? []), f]);
+    }
+    for (const [anchor, facts] of factsByAnchor) {
+      const person = byPerson.get(anchor) ?? { email: null, phone: null, rows: [] };
+      byPerson.set(anchor, person);
+      person.rows.push({
+        ...r,
+        facts,
+        ids: {
+          externalId: r.ids.externalId,
+          email: r.ids.email !== null && belongsTo(anchor, emailAnchor(r.ids.email), e) ? r.ids.email : null,
+          phone: r.ids.phone !== null && belongsTo(anchor, phoneAnchor(r.ids.phone), p) ? r.ids.phone : null,
+        },
+      });
+    }
   }
   const sortKey = (anchor: string): string => `${joinFields([anchor])}\t`;
   const anchors = [...byPerson.keys()].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
@@ -111,7 +133,7 @@ function inMemory(rows: readonly Row[]) {
   const totals = { contacts: 0, events: 0, eventsByChannel: {} as Record<string, Record<string, number>> };
   for (const anchor of anchors) {
     const person = byPerson.get(anchor) as { email: string | null; phone: string | null; rows: Row[] };
-    const sides: Partial<Record<BackfillChannel, Side>> = {};
+    const sides = new Map<string, Side & { channel: BackfillChannel }>();
     const ids = (): Identifiers => ({
       externalId: externalIdOf(anchor),
       email: person.email,
@@ -121,10 +143,18 @@ function inMemory(rows: readonly Row[]) {
       person.email ??= r.ids.email;
       person.phone ??= r.ids.phone;
       for (const f of r.facts) {
-        const incoming: Side = { status: f.status, occurredAt: f.occurredAt, file: r.file, line: r.line };
-        const current = sides[f.channel];
+        const incoming: Side = {
+          status: f.status,
+          occurredAt: f.occurredAt,
+          file: r.file,
+          line: r.line,
+          email: r.ids.email,
+          phone: r.ids.phone,
+        };
+        const slot = slotOf(f.channel, r.ids.email, r.ids.phone);
+        const current = sides.get(slot);
         const { kept, outcome } = offer(current, incoming);
-        sides[f.channel] = kept;
+        sides.set(slot, { ...kept, channel: f.channel });
         if (outcome === 'duplicate') counts.duplicates += 1;
         if (outcome === 'superseded') counts.superseded += 1;
         if (outcome === 'conflict' && current) {
@@ -140,10 +170,10 @@ function inMemory(rows: readonly Row[]) {
         }
       }
     }
-    const channels = (['email', 'sms', 'push'] as const).flatMap((channel) => {
-      const side = sides[channel];
-      return side ? [{ ...side, channel }] : [];
-    });
+    const order = ['email', 'sms', 'push'];
+    const channels = [...sides]
+      .sort(([a, sa], [b, sb]) => order.indexOf(sa.channel) - order.indexOf(sb.channel) || (a < b ? -1 : 1))
+      .map(([, side]) => side);
     people.push({ identifiers: ids(), channels });
     totals.contacts += 1;
     for (const s of channels) {
@@ -223,9 +253,33 @@ describe('SpooledMerge', () => {
       {
         identifiers: { externalId: 'x1', email: 'a@example.com', phone: '+14155550101' },
         channels: [
-          { channel: 'email', status: 'unsubscribed', occurredAt: 2, file: 0, line: 3 },
-          { channel: 'sms', status: 'unsubscribed', occurredAt: 3, file: 0, line: 4 },
-          { channel: 'push', status: 'subscribed', occurredAt: 1, file: 0, line: 2 },
+          {
+            channel: 'email',
+            status: 'unsubscribed',
+            occurredAt: 2,
+            file: 0,
+            line: 3,
+            email: 'a@example.com',
+            phone: '+14155550101',
+          },
+          {
+            channel: 'sms',
+            status: 'unsubscribed',
+            occurredAt: 3,
+            file: 0,
+            line: 4,
+            email: null,
+            phone: '+14155550101',
+          },
+          {
+            channel: 'push',
+            status: 'subscribed',
+            occurredAt: 1,
+            file: 0,
+            line: 2,
+            email: 'a@example.com',
+            phone: null,
+          },
         ],
       },
     ]);
@@ -307,5 +361,111 @@ describe('SpooledMerge', () => {
     await expect(merge.finish()).rejects.toThrow('interrupted');
     merge.dispose();
     expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('an SMS opt-out stays with its phone when another email claimed the phone first (found in review)', async () => {
+    const { people, conflicts } = await spooled([
+      row(null, 'b@example.com', '+14155550101', [fact('sms', 'subscribed', 1)], 2),
+      row(null, 'a@example.com', '+14155550101', [fact('sms', 'unsubscribed', 2)], 3),
+    ]);
+    // Written out, not derived from the rules: the phone's newest change is the STOP, and it is
+    // published with the phone.
+    expect(people).toEqual([
+      {
+        identifiers: { externalId: null, email: 'b@example.com', phone: '+14155550101' },
+        channels: [
+          {
+            channel: 'sms',
+            status: 'unsubscribed',
+            occurredAt: 2,
+            file: 0,
+            line: 3,
+            email: null,
+            phone: '+14155550101',
+          },
+        ],
+      },
+    ]);
+    expect(conflicts).toEqual([expect.objectContaining({ kind: 'channel', channel: 'sms', winner: 'b' })]);
+  });
+
+  it("a row whose email is one externalId's and phone another's: each change goes with its address, reported", async () => {
+    const { people, conflicts } = await spooled([
+      row('x1', 'a@example.com', null, [fact('push', 'subscribed', 1)], 2),
+      row('x2', null, '+14155550101', [fact('push', 'subscribed', 1)], 3),
+      row(
+        null,
+        'a@example.com',
+        '+14155550101',
+        [fact('email', 'unsubscribed', 2), fact('sms', 'unsubscribed', 2)],
+        4,
+      ),
+    ]);
+    const byId = new Map(
+      people.map((p) => [p.identifiers.externalId, p.channels.map((c) => `${c.channel}:${c.status}`)]),
+    );
+    expect(byId.get('x1')).toEqual(['email:unsubscribed', 'push:subscribed']);
+    expect(byId.get('x2')).toEqual(['sms:unsubscribed', 'push:subscribed']);
+    expect(conflicts).toEqual([
+      {
+        kind: 'identifier',
+        attribute: 'phone',
+        value: '+14155550101',
+        externalIds: ['x1', 'x2'],
+        file: 0,
+        line: 4,
+      },
+    ]);
+  });
+
+  it('no email or SMS change is parted from its address: some published change for that address is at least as new', async () => {
+    // Independent of how people are formed: for rows without externalId whose address no externalId
+    // claims, every fact must be matched by a published change of the same channel carrying that
+    // address, no older than the fact.
+    const maybe = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null, freq: 2 });
+    const rowArb = fc
+      .record({
+        externalId: maybe(['x1', 'x2']),
+        email: maybe(['a@example.com', 'b@example.com', 'c@example.com']),
+        phone: maybe(['+14155550101', '+14155550102', '+14155550103']),
+        facts: fc.array(
+          fc.record({
+            channel: fc.constantFrom<BackfillChannel>('email', 'sms', 'push'),
+            status: fc.constantFrom<BackfillStatus>('subscribed', 'unsubscribed'),
+            occurredAt: fc.integer({ min: 1, max: 6 }),
+          }),
+          { minLength: 1, maxLength: 2 },
+        ),
+      })
+      .filter((r) => r.externalId !== null || r.email !== null || r.phone !== null);
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { maxLength: 30 }), async (raw) => {
+        const rows = raw.map((r, i) => row(r.externalId, r.email, r.phone, r.facts, i + 2));
+        const claimed = new Set(
+          rows
+            .flatMap((r) => (r.ids.externalId === null ? [] : [r.ids.email, r.ids.phone]))
+            .filter((v) => v !== null),
+        );
+        const { people } = await spooled(rows);
+        const published = people.flatMap((p) =>
+          p.channels.map((c) => ({
+            channel: c.channel,
+            occurredAt: c.occurredAt,
+            email: c.email ?? p.identifiers.email,
+            phone: c.phone ?? p.identifiers.phone,
+          })),
+        );
+        for (const r of rows.filter((r) => r.ids.externalId === null))
+          for (const f of r.facts) {
+            const address = f.channel === 'email' ? r.ids.email : f.channel === 'sms' ? r.ids.phone : null;
+            if (address === null || claimed.has(address)) continue;
+            const carrying = published.filter(
+              (e) => e.channel === f.channel && (f.channel === 'email' ? e.email : e.phone) === address,
+            );
+            expect(carrying.some((e) => e.occurredAt >= f.occurredAt)).toBe(true);
+          }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -11,12 +11,15 @@ import {
 } from '@optstream/external-sort';
 import type { BackfillChannel, BackfillStatus } from './formats';
 import {
-  anchorOf,
+  anchorOfFact,
   belongsTo,
+  crossedExternalIds,
   externalIdAnchor,
   emailAnchor,
   externalIdOf,
   offer,
+  phoneAnchor,
+  slotOf,
   type Conflict,
   type MergeCounts,
   type MergedContact,
@@ -57,7 +60,7 @@ const LOOKUP = '2';
  *
  * 1. claims and lookups by email/phone → who owns each value (identifier conflicts are found here);
  * 2. phones owned by an email, joined with that email's externalId owner;
- * 3. lookup answers by row number, zipped with the rows file → each row's person (`anchorOf`);
+ * 3. lookup answers by row number, zipped with the rows file → the person of each fact (`anchorOfFact`);
  * 4. rows by person, then row number → one person at a time, channel winners by `offer`.
  *
  * Memory is the sort buffers plus one person; the rows, keys and results live in the scratch directory,
@@ -221,18 +224,36 @@ export class SpooledMerge {
         next = await answers.next();
       }
       const ids: Identifiers = { externalId: x || null, email: e || null, phone: p || null };
-      const anchor = anchorOf(ids, emailResolves, phoneResolves);
-      people.add(
-        joinFields([
-          anchor,
-          seq,
-          e && belongsTo(anchor, emailResolves) ? e : '',
-          p && belongsTo(anchor, phoneResolves) ? p : '',
-          file,
-          row,
-          facts,
-        ]),
-      );
+      const crossed = crossedExternalIds(ids, emailResolves, phoneResolves);
+      if (crossed) {
+        this.counts.identifierConflicts += 1;
+        await this.onConflict({
+          kind: 'identifier',
+          attribute: 'phone',
+          value: p ?? '',
+          externalIds: crossed,
+          file: Number(file),
+          line: Number(row),
+        });
+      }
+      // A record per person the row's facts go to (usually one): see anchorOfFact.
+      const byAnchor = new Map<string, RowFact[]>();
+      for (const fact of decodeFacts(facts)) {
+        const anchor = anchorOfFact(ids, fact.channel, emailResolves, phoneResolves);
+        byAnchor.set(anchor, [...(byAnchor.get(anchor) ?? []), fact]);
+      }
+      for (const [anchor, mine] of byAnchor)
+        people.add(
+          joinFields([
+            anchor,
+            seq,
+            e && belongsTo(anchor, emailAnchor(e), emailResolves) ? e : '',
+            p && belongsTo(anchor, phoneAnchor(p), phoneResolves) ? p : '',
+            file,
+            row,
+            encodeFacts(mine),
+          ]),
+        );
     }
     if (!next.done) throw new Error(`SpooledMerge: an answer for row ${next.value} has no row`);
   }
@@ -246,10 +267,12 @@ export class SpooledMerge {
     let person = null as PersonState | null;
     const emit = (p: PersonState | null): void => {
       if (!p) return;
-      const channels = CHANNELS.flatMap((channel) => {
-        const side = p.sides[channel];
-        return side ? [{ ...side, channel }] : [];
-      });
+      const channels = [...p.sides]
+        .sort(
+          ([a, sa], [b, sb]) =>
+            CHANNELS.indexOf(sa.channel) - CHANNELS.indexOf(sb.channel) || (a < b ? -1 : 1),
+        )
+        .map(([, side]) => side);
       if (channels.length === 0) return;
       contacts += 1;
       for (const side of channels) {
@@ -273,10 +296,13 @@ export class SpooledMerge {
           occurredAt: fact.occurredAt,
           file: Number(file),
           line: Number(row),
+          email: e || null,
+          phone: p || null,
         };
-        const current = person.sides[fact.channel];
+        const slot = slotOf(fact.channel, incoming.email ?? null, incoming.phone ?? null);
+        const current = person.sides.get(slot);
         const { kept, outcome } = offer(current, incoming);
-        person.sides[fact.channel] = kept;
+        person.sides.set(slot, { ...kept, channel: fact.channel });
         if (outcome === 'duplicate') this.counts.duplicates += 1;
         else if (outcome === 'superseded') this.counts.superseded += 1;
         else if (outcome === 'conflict' && current) {
@@ -301,7 +327,8 @@ export class SpooledMerge {
 class PersonState {
   email: string | null = null;
   phone: string | null = null;
-  readonly sides: Partial<Record<BackfillChannel, Side>> = {};
+  /** The winner so far per slot (`slotOf`). */
+  readonly sides = new Map<string, Side & { readonly channel: BackfillChannel }>();
   constructor(readonly anchor: string) {}
   identifiers(): Identifiers {
     return { externalId: externalIdOf(this.anchor), email: this.email, phone: this.phone };
@@ -348,28 +375,35 @@ function encodeMerged(contact: MergedContact): string {
     externalId === null ? '' : `=${externalId}`,
     email ?? '',
     phone ?? '',
-    ...contact.channels.map(
-      (s) =>
-        `${CHANNEL_CODE[s.channel]}${s.status === 'subscribed' ? 's' : 'u'}${s.occurredAt}@${s.file}:${s.line}`,
-    ),
+    // Three fields per channel: the winner, and the email and phone of its row.
+    ...contact.channels.flatMap((s) => [
+      `${CHANNEL_CODE[s.channel]}${s.status === 'subscribed' ? 's' : 'u'}${s.occurredAt}@${s.file}:${s.line}`,
+      s.email ?? '',
+      s.phone ?? '',
+    ]),
   ]);
 }
 
 function decodeMerged(line: string): MergedContact {
   const [x = '', e = '', p = '', ...sides] = splitFields(line);
+  const channels: MergedContact['channels'][number][] = [];
+  for (let i = 0; i < sides.length; i += 3) {
+    const s = sides[i] ?? '';
+    const at = s.lastIndexOf('@');
+    const [file = '0', row = '0'] = s.slice(at + 1).split(':');
+    channels.push({
+      channel: CODE_CHANNEL[s[0] ?? ''] ?? fail(`bad side ${s}`),
+      status: (s[1] === 's' ? 'subscribed' : 'unsubscribed') as BackfillStatus,
+      occurredAt: Number(s.slice(2, at)),
+      file: Number(file),
+      line: Number(row),
+      email: sides[i + 1] || null,
+      phone: sides[i + 2] || null,
+    });
+  }
   return {
     identifiers: { externalId: x === '' ? null : x.slice(1), email: e || null, phone: p || null },
-    channels: sides.map((s) => {
-      const at = s.lastIndexOf('@');
-      const [file = '0', row = '0'] = s.slice(at + 1).split(':');
-      return {
-        channel: CODE_CHANNEL[s[0] ?? ''] ?? fail(`bad side ${s}`),
-        status: (s[1] === 's' ? 'subscribed' : 'unsubscribed') as BackfillStatus,
-        occurredAt: Number(s.slice(2, at)),
-        file: Number(file),
-        line: Number(row),
-      };
-    }),
+    channels,
   };
 }
 

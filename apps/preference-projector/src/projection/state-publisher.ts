@@ -41,8 +41,8 @@ export class StatePublisher {
     // already on the topic, or will follow only after this send (see `lockContactStates`).
     const published = await this.db.transaction(async (tx) => {
       const ids = changed.map((c) => c.state.externalId);
-      await lockContactStates(tx, target.version, ids);
-      const erased = await erasedContacts(tx, target.version, ids);
+      await lockContactStates(tx, ids);
+      const erased = await erasedContacts(tx, target, ids);
       const live = changed.filter((c) => !erased.has(c.state.externalId));
       if (live.length > 0)
         await this.publisher.publish<ContactPreferencesState>(

@@ -6,33 +6,36 @@ import type { EntityManager } from 'typeorm';
  * before that transaction commits; a state publisher takes them, leaves out contacts already erased and
  * publishes while it holds them. So a contact's state is published before its tombstone or not at all:
  * no subscriber (the connectors above all) sees an erased contact come back. Transaction-scoped advisory
- * locks, taken in key order so two holders never deadlock; per projection version.
+ * locks, taken in key order so two holders never deadlock. The key is the contact alone, not the
+ * projection version: the state topic is one, and during a rebuild's swap an instance still publishing
+ * for the old version must wait for an erasure applied to the new one.
  */
-export async function lockContactStates(
-  tx: EntityManager,
-  version: number,
-  externalIds: readonly string[],
-): Promise<void> {
+export async function lockContactStates(tx: EntityManager, externalIds: readonly string[]): Promise<void> {
   if (externalIds.length === 0) return;
   await tx.query(
     `SELECT pg_advisory_xact_lock(k) FROM (
-       SELECT DISTINCT hashtextextended($1 || ':' || id, 0) AS k FROM unnest($2::text[]) AS id ORDER BY k
+       SELECT DISTINCT hashtextextended('optstream.state:' || id, 0) AS k FROM unnest($1::text[]) AS id ORDER BY k
      ) AS keys`,
-    [`optstream.state.${version}`, [...new Set(externalIds)]],
+    [[...new Set(externalIds)]],
   );
 }
 
-/** Which of these contacts are erased in this projection version. */
+/**
+ * Which of these contacts are erased, in this projection version or in the projection's active one (a
+ * publisher of the old version across a swap sees the erasure the new version applied).
+ */
 export async function erasedContacts(
   tx: EntityManager,
-  version: number,
+  target: { readonly projection: string; readonly version: number },
   externalIds: readonly string[],
 ): Promise<Set<string>> {
   if (externalIds.length === 0) return new Set();
   const rows: { external_id: string }[] = await tx.query(
-    `SELECT external_id FROM preferences.contacts
-      WHERE projection_version = $1 AND external_id = ANY($2::text[]) AND erased_at IS NOT NULL`,
-    [version, [...new Set(externalIds)]],
+    `SELECT DISTINCT c.external_id FROM preferences.contacts c
+      WHERE c.external_id = ANY($3::text[]) AND c.erased_at IS NOT NULL
+        AND (c.projection_version = $2 OR c.projection_version =
+             (SELECT active_version FROM preferences.projections WHERE projection = $1))`,
+    [target.projection, target.version, [...new Set(externalIds)]],
   );
   return new Set(rows.map((r) => r.external_id));
 }

@@ -45,7 +45,7 @@ export async function applyIdentityBatch(
     for (const { value } of pending) if (!(await applyIdentityEvent(tx, target.version, value))) ignored += 1;
     const erased = pending.filter((e) => e.value.kind === 'contact_erased').map((e) => e.value.externalId);
     if (erased.length > 0 && hooks.onErased) {
-      await lockContactStates(tx, target.version, erased);
+      await lockContactStates(tx, erased);
       await hooks.onErased(erased);
     }
     await storeOffset(tx, target.version, batch.topic, batch.partition, next);

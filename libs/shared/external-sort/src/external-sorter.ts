@@ -19,7 +19,9 @@ let sorters = 0;
 /**
  * Sorts more lines than fit in memory: lines are buffered up to a memory budget, each full buffer is
  * sorted and written as a run, and `sorted()` merges the runs (k-way, with a binary heap). Order is
- * JavaScript's string order (UTF-16 code units), the same in memory and in the merge. With no spill the
+ * JavaScript's string order (UTF-16 code units), the same in memory and in the merge, for well-formed
+ * text: runs are UTF-8 files, so a lone surrogate would come back as U+FFFD (callers' lines come from
+ * decoded UTF-8 and cannot hold one). With no spill the
  * sort happens in memory. Memory stays near `memoryBytes` plus under 1 MiB per run being merged (at
  * most `fanIn` at once), whatever the number of lines.
  */
@@ -65,10 +67,14 @@ export class ExternalSorter {
     while (this.runs.length > this.fanIn) {
       const group = this.runs.splice(0, this.fanIn);
       const writer = new LineWriter(this.runPath());
-      for await (const line of mergeRuns(group)) writer.write(line);
-      writer.close();
-      this.runs.push(writer.path);
-      for (const run of group) rmSync(run, { force: true });
+      try {
+        for await (const line of mergeRuns(group)) writer.write(line);
+      } finally {
+        writer.close();
+        // Merged or failed, the group's runs go; a failed round's output goes with dispose().
+        this.runs.push(writer.path);
+        for (const run of group) rmSync(run, { force: true });
+      }
     }
     const runs = this.runs.splice(0);
     try {
@@ -119,10 +125,21 @@ interface Cursor {
 /** K-way merge of sorted run files. */
 async function* mergeRuns(paths: readonly string[]): AsyncGenerator<string> {
   const heap: Cursor[] = [];
-  for (const path of paths) {
-    const cursor: Cursor = { batches: readLineBatches(path, MERGE_CHUNK_BYTES), lines: [], at: 0 };
-    if (await refill(cursor)) heapPush(heap, cursor);
+  const cursors: Cursor[] = [];
+  try {
+    for (const path of paths) {
+      const cursor: Cursor = { batches: readLineBatches(path, MERGE_CHUNK_BYTES), lines: [], at: 0 };
+      cursors.push(cursor);
+      if (await refill(cursor)) heapPush(heap, cursor);
+    }
+    yield* drain(heap);
+  } finally {
+    // An abandoned merge (the consumer stopped, an error) closes every run's file now, not at exit.
+    await Promise.all(cursors.map((c) => c.batches.return(undefined)));
   }
+}
+
+async function* drain(heap: Cursor[]): AsyncGenerator<string> {
   while (heap.length > 0) {
     const top = heap[0] as Cursor;
     yield top.lines[top.at] as string;

@@ -1,7 +1,10 @@
 /**
- * Tab-separated records whose plain string order is the order of their fields: a field never contains
- * a tab or newline (escaped here), so lines sharing a first field sort next to each other and ties go to
- * the next field. Numbers that must sort numerically are written at a fixed width (`fixedWidth`).
+ * Tab-separated records that group by their fields when sorted as plain strings: a field never contains a
+ * tab or newline (escaped here), so all lines sharing a first field sort next to each other, and within
+ * them lines sharing the second, and so on. Between different fields the order is the string order of
+ * the escaped text, which is the field's own order except around control characters and escapes (a
+ * total, deterministic order either way). Numbers that must sort numerically are written at a fixed
+ * width (`fixedWidth`).
  */
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };

@@ -18,7 +18,10 @@ export interface InFlightResponses {
  */
 export function trackInFlightResponses(server: Server): InFlightResponses {
   const open = new Set<ServerResponse>();
+  let closing = false;
   server.on('request', (_request, response: ServerResponse) => {
+    // A request that slips in while the listener is closing is answered with close too.
+    if (closing) response.setHeader('connection', 'close');
     open.add(response);
     response.once('close', () => open.delete(response));
   });
@@ -27,6 +30,7 @@ export function trackInFlightResponses(server: Server): InFlightResponses {
       return open.size;
     },
     answerWithClose() {
+      closing = true;
       for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close');
       return open.size;
     },
