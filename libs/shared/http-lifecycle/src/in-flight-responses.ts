@@ -20,8 +20,9 @@ export function trackInFlightResponses(server: Server): InFlightResponses {
   const open = new Set<ServerResponse>();
   let closing = false;
   server.on('request', (_request, response: ServerResponse) => {
-    // A request that slips in while the listener is closing is answered with close too.
-    if (closing) response.setHeader('connection', 'close');
+    // A request that slips in while the listener is closing is answered with close too (unless the
+    // framework already refused it: Fastify answers 503 while closing, in its own listener, first).
+    if (closing && !response.headersSent) response.setHeader('connection', 'close');
     open.add(response);
     response.once('close', () => open.delete(response));
   });
