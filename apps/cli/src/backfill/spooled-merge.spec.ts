@@ -198,31 +198,52 @@ const row = (
   line: number,
 ): Row => ({ ids: { externalId, email, phone }, facts, file: 0, line });
 
+/**
+ * Rows over a few values each, half of them absent, so rows without an externalId (the ones that need the
+ * links), shared addresses, ties and duplicates are common.
+ */
+function rowsArb(o: {
+  externalIds: string[];
+  phones: number;
+  maxInstant: number;
+  maxFacts: number;
+  maxRows: number;
+}): fc.Arbitrary<Row[]> {
+  const maybe = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null, freq: 2 });
+  const phones = Array.from({ length: o.phones }, (_, i) => `+1415555010${i + 1}`);
+  const one = fc
+    .record({
+      externalId: maybe(o.externalIds),
+      email: maybe(['a@example.com', 'b@example.com', 'c@example.com']),
+      phone: maybe(phones),
+      facts: fc.array(
+        fc.record({
+          channel: fc.constantFrom<BackfillChannel>('email', 'sms', 'push'),
+          status: fc.constantFrom<BackfillStatus>('subscribed', 'unsubscribed'),
+          occurredAt: fc.integer({ min: 1, max: o.maxInstant }),
+        }),
+        { minLength: 1, maxLength: o.maxFacts },
+      ),
+    })
+    .filter((r) => r.externalId !== null || r.email !== null || r.phone !== null);
+  return fc
+    .array(one, { maxLength: o.maxRows })
+    .map((raw) => raw.map((r, i) => row(r.externalId, r.email, r.phone, r.facts, i + 2)));
+}
+
 describe('SpooledMerge', () => {
   it('equals the rules evaluated in memory, for any rows, whether the sorts spill or not', async () => {
-    // Half the values absent, so rows without an externalId (the ones that need the links) are common.
-    const maybe = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null, freq: 2 });
-    const rowArb = fc
-      .record({
-        externalId: maybe(['x1', 'x2', 'x3', 'x\t4']),
-        email: maybe(['a@example.com', 'b@example.com', 'c@example.com']),
-        phone: maybe(['+14155550101', '+14155550102', '+14155550103', '+14155550104', '+14155550105']),
-        facts: fc.array(
-          fc.record({
-            channel: fc.constantFrom<BackfillChannel>('email', 'sms', 'push'),
-            status: fc.constantFrom<BackfillStatus>('subscribed', 'unsubscribed'),
-            occurredAt: fc.integer({ min: 1, max: 4 }), // few instants: ties and duplicates happen
-          }),
-          { minLength: 1, maxLength: 3 },
-        ),
-      })
-      .filter((r) => r.externalId !== null || r.email !== null || r.phone !== null);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(rowArb, { maxLength: 40 }),
+        rowsArb({
+          externalIds: ['x1', 'x2', 'x3', 'x\t4'],
+          phones: 5,
+          maxInstant: 4,
+          maxFacts: 3,
+          maxRows: 40,
+        }),
         fc.constantFrom(undefined, 300),
-        async (raw, memory) => {
-          const rows = raw.map((r, i) => row(r.externalId, r.email, r.phone, r.facts, i + 2));
+        async (rows, memory) => {
           const got = await spooled(rows, memory);
           const want = inMemory(rows);
           expect(got.people).toEqual(want.people);
@@ -422,49 +443,35 @@ describe('SpooledMerge', () => {
     // Independent of how people are formed: for rows without externalId whose address no externalId
     // claims, every fact must be matched by a published change of the same channel carrying that
     // address, no older than the fact.
-    const maybe = (values: string[]) => fc.option(fc.constantFrom(...values), { nil: null, freq: 2 });
-    const rowArb = fc
-      .record({
-        externalId: maybe(['x1', 'x2']),
-        email: maybe(['a@example.com', 'b@example.com', 'c@example.com']),
-        phone: maybe(['+14155550101', '+14155550102', '+14155550103']),
-        facts: fc.array(
-          fc.record({
-            channel: fc.constantFrom<BackfillChannel>('email', 'sms', 'push'),
-            status: fc.constantFrom<BackfillStatus>('subscribed', 'unsubscribed'),
-            occurredAt: fc.integer({ min: 1, max: 6 }),
-          }),
-          { minLength: 1, maxLength: 2 },
-        ),
-      })
-      .filter((r) => r.externalId !== null || r.email !== null || r.phone !== null);
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { maxLength: 30 }), async (raw) => {
-        const rows = raw.map((r, i) => row(r.externalId, r.email, r.phone, r.facts, i + 2));
-        const claimed = new Set(
-          rows
-            .flatMap((r) => (r.ids.externalId === null ? [] : [r.ids.email, r.ids.phone]))
-            .filter((v) => v !== null),
-        );
-        const { people } = await spooled(rows);
-        const published = people.flatMap((p) =>
-          p.channels.map((c) => ({
-            channel: c.channel,
-            occurredAt: c.occurredAt,
-            email: c.email ?? p.identifiers.email,
-            phone: c.phone ?? p.identifiers.phone,
-          })),
-        );
-        for (const r of rows.filter((r) => r.ids.externalId === null))
-          for (const f of r.facts) {
-            const address = f.channel === 'email' ? r.ids.email : f.channel === 'sms' ? r.ids.phone : null;
-            if (address === null || claimed.has(address)) continue;
-            const carrying = published.filter(
-              (e) => e.channel === f.channel && (f.channel === 'email' ? e.email : e.phone) === address,
-            );
-            expect(carrying.some((e) => e.occurredAt >= f.occurredAt)).toBe(true);
-          }
-      }),
+      fc.asyncProperty(
+        rowsArb({ externalIds: ['x1', 'x2'], phones: 3, maxInstant: 6, maxFacts: 2, maxRows: 30 }),
+        async (rows) => {
+          const claimed = new Set(
+            rows
+              .flatMap((r) => (r.ids.externalId === null ? [] : [r.ids.email, r.ids.phone]))
+              .filter((v) => v !== null),
+          );
+          const { people } = await spooled(rows);
+          const published = people.flatMap((p) =>
+            p.channels.map((c) => ({
+              channel: c.channel,
+              occurredAt: c.occurredAt,
+              email: c.email ?? p.identifiers.email,
+              phone: c.phone ?? p.identifiers.phone,
+            })),
+          );
+          for (const r of rows.filter((r) => r.ids.externalId === null))
+            for (const f of r.facts) {
+              const address = f.channel === 'email' ? r.ids.email : f.channel === 'sms' ? r.ids.phone : null;
+              if (address === null || claimed.has(address)) continue;
+              const carrying = published.filter(
+                (e) => e.channel === f.channel && (f.channel === 'email' ? e.email : e.phone) === address,
+              );
+              expect(carrying.some((e) => e.occurredAt >= f.occurredAt)).toBe(true);
+            }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -123,28 +123,14 @@ describe('connector runtime: trace context from the state message to the provide
   it('sends the provider a traceparent in the trace of the state message, from a span per call', async () => {
     const externalId = randomUUID();
     const { traceId, traceparent } = traced();
-    const state: ContactPreferencesState = {
-      externalId,
-      version: 1,
-      channels: [
-        {
-          channel: 'email',
-          status: 'unsubscribed',
-          occurredAt: Date.now(),
-          eventId: 'e1',
-          sourceOfChange: 'Email Unsubscribe Link',
-        },
-      ],
-      updatedAt: Date.now(),
-      causationId: `evt-${externalId}`,
-    };
+    const state = unsubscribed(externalId);
     await publisher.publish(stateTopic, [
       { key: externalId, value: state, eventId: state.causationId, traceparent },
     ]);
 
     const calls = await waitFor(
       () => {
-        const mine = sims.calls('braze').filter((c) => JSON.stringify(c.body ?? '').includes(externalId));
+        const mine = brazeCallsFor(externalId);
         return mine.length > 0 && sims.state.braze.user(externalId) ? mine : undefined;
       },
       { timeoutMs: 30_000, description: 'the state delivered to the Braze simulator' },
