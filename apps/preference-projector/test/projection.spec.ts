@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeadLetter, IdentityEvent } from '@optstream/contracts';
 import {
   applyIdentityBatch,
+  applyPreferenceBatch,
   ensureActiveVersion,
   loadStates,
   type ProjectionTarget,
@@ -120,6 +121,33 @@ describe('preference-projector: latest change wins, per contact and channel, aga
     await h.states.until((m) => m.key?.toString() === id && m.value === null, 1);
     const mine = h.states.messages.filter((m) => m.key?.toString() === id);
     expect(mine.map((m) => (m.value === null ? 'tombstone' : 'state'))).toEqual(['state', 'tombstone']);
+  });
+
+  it('a state left in the outbox by a crash is published by the next owner, in the trace of its cause', async () => {
+    const id = randomUUID();
+    const { db, publisher, metrics, config } = h.projector.runtime;
+    const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
+    const target: ProjectionTarget = {
+      projection: config.PROJECTION_NAME,
+      version,
+      fenceActiveVersion: false,
+      useOutbox: true,
+    };
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const topic = `${config.PREFERENCES_TOPIC}.crashed`;
+    // Applied and committed with its outbox entry; the process then "dies" before publishing.
+    const outcome = await applyPreferenceBatch(db, target, {
+      topic,
+      partition: 0,
+      events: [{ offset: '0', value: preference(id, 'sms', 'unsubscribed', 3), traceparent }],
+      lastOffset: '0',
+    });
+    expect(outcome.changed).toHaveLength(1);
+    const states = new StatePublisher(publisher, db, config.STATE_TOPIC, metrics);
+    expect(await states.flushPending(target, topic, 0)).toBe(1);
+    await h.waitForStates(id, 1);
+    expect(h.traceparentsOf(id)).toEqual([traceparent]);
+    expect(await states.flushPending(target, topic, 0)).toBe(0); // published once, outbox cleared
   });
 
   it('an exact tie goes to unsubscribed, whatever the arrival order', async () => {

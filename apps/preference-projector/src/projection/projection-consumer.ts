@@ -169,14 +169,15 @@ export class ProjectionConsumer {
     const outcome = await applyPreferenceBatch(this.db, this.target, {
       topic,
       partition,
-      events: typed.filter((e) => isApplicable(e.value)),
+      events: typed
+        .filter((e) => isApplicable(e.value))
+        .map((e) => ({ ...e, traceparent: traceparentOf(e.message.headers) })),
       lastOffset,
     });
     this.metrics.events.inc({ topic, outcome: 'applied' }, outcome.applied);
     this.metrics.events.inc({ topic, outcome: 'duplicate' }, outcome.duplicates);
     this.metrics.events.inc({ topic, outcome: 'already_applied' }, outcome.alreadyApplied);
-    const traces = new Map(typed.map((e) => [e.value.eventId, traceparentOf(e.message.headers)]));
-    await this.states.publish(this.target, outcome.changed, traces);
+    await this.states.publish(this.target, outcome.changed);
   }
 
   private async applyIdentity(

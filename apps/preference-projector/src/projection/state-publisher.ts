@@ -28,14 +28,10 @@ export class StatePublisher {
   ) {}
 
   /**
-   * `traces`: the `traceparent` of the preference events by eventId; each state message carries the one
-   * of the event that caused it (its causationId), so the trace continues to the connectors.
+   * Each state message carries the `traceparent` of the preference event that caused it (its
+   * causationId; kept in the outbox too), so the trace continues to the connectors.
    */
-  async publish(
-    target: ProjectionTarget,
-    changed: readonly ChangedContact[],
-    traces: ReadonlyMap<string, string | undefined> = new Map(),
-  ): Promise<number> {
+  async publish(target: ProjectionTarget, changed: readonly ChangedContact[]): Promise<number> {
     if (changed.length === 0) return 0;
     // Under the contacts' state locks, an erased contact's state is left out: its tombstone is
     // already on the topic, or will follow only after this send (see `lockContactStates`).
@@ -47,11 +43,11 @@ export class StatePublisher {
       if (live.length > 0)
         await this.publisher.publish<ContactPreferencesState>(
           this.topic,
-          live.map(({ state, causationId }) => ({
+          live.map(({ state, causationId, traceparent }) => ({
             key: state.externalId,
             value: toStateMessage(state, this.now(), causationId),
             eventId: `${state.externalId}@${state.version}`,
-            traceparent: traces.get(causationId),
+            traceparent,
           })),
         );
       return live.length;
@@ -85,9 +81,9 @@ export class StatePublisher {
         pending.map((p) => p.externalId),
       ),
     );
-    const changed = pending.flatMap((p) => {
+    const changed = pending.flatMap((p): ChangedContact[] => {
       const state = states.get(p.externalId);
-      return state ? [{ state, causationId: p.causationId }] : [];
+      return state ? [{ state, causationId: p.causationId, traceparent: p.traceparent }] : [];
     });
     return this.publish(target, changed);
   }

@@ -2,6 +2,8 @@
 export interface PositionedEvent<T> {
   readonly offset: string;
   readonly value: T;
+  /** The record's `traceparent` header, carried to what the event causes (state messages). */
+  readonly traceparent?: string;
 }
 
 /** One partition's slice of the log, in offset order (the unit a KafkaJS `eachBatch` hands over). */

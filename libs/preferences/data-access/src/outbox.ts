@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 export interface OutboxEntry {
   readonly externalId: string;
   readonly causationId: string;
+  readonly traceparent?: string;
 }
 
 /**
@@ -16,12 +17,16 @@ export async function pendingOutbox(
   topic: string,
   partition: number,
 ): Promise<OutboxEntry[]> {
-  const rows: { external_id: string; causation_id: string }[] = await db.query(
-    `SELECT external_id, causation_id FROM preferences.state_outbox
+  const rows: { external_id: string; causation_id: string; traceparent: string | null }[] = await db.query(
+    `SELECT external_id, causation_id, traceparent FROM preferences.state_outbox
       WHERE projection_version = $1 AND topic = $2 AND partition = $3 ORDER BY external_id`,
     [version, topic, partition],
   );
-  return rows.map((r) => ({ externalId: r.external_id, causationId: r.causation_id }));
+  return rows.map((r) => ({
+    externalId: r.external_id,
+    causationId: r.causation_id,
+    ...(r.traceparent === null ? {} : { traceparent: r.traceparent }),
+  }));
 }
 
 /** Acknowledged: removes the entries, unless a newer change of the same contact replaced one meanwhile. */

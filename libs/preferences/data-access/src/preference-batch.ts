@@ -20,6 +20,8 @@ export interface ChangedContact {
   readonly state: ContactState;
   /** The eventId of the last effective change in the batch. */
   readonly causationId: string;
+  /** That event's trace, if it came with one. */
+  readonly traceparent?: string;
 }
 
 export interface PreferenceBatchOutcome {
@@ -66,10 +68,10 @@ export async function applyPreferenceBatch(
     const before = new Map(states);
 
     const fresh: { offset: string; event: MarketingPreferenceUpdated; effect: Effect }[] = [];
-    const lastChange = new Map<string, string>();
+    const lastChange = new Map<string, { eventId: string; traceparent?: string }>();
     const updatedAt = new Map<string, number>();
     let duplicates = 0;
-    for (const { offset, value: event } of events) {
+    for (const { offset, value: event, traceparent } of events) {
       const alreadySeen = seen.has(event.eventId);
       const evolution = evolve(states.get(event.externalId) ?? null, event, { alreadySeen });
       if (evolution.effect === 'rejected' || evolution.state === null) continue;
@@ -81,16 +83,17 @@ export async function applyPreferenceBatch(
       states.set(event.externalId, evolution.state);
       fresh.push({ offset, event, effect: evolution.effect });
       updatedAt.set(event.externalId, Math.max(updatedAt.get(event.externalId) ?? 0, event.recordedAt));
-      if (evolution.effect === 'changed') lastChange.set(event.externalId, event.eventId);
+      if (evolution.effect === 'changed')
+        lastChange.set(event.externalId, { eventId: event.eventId, traceparent });
     }
 
     await insertHistory(tx, target.version, batch, fresh);
     const touched = [...updatedAt.keys()];
     await upsertChannels(tx, target.version, touched, before, states);
     await upsertContacts(tx, target.version, touched, states, updatedAt);
-    const changed = [...lastChange].flatMap(([externalId, causationId]) => {
+    const changed = [...lastChange].flatMap(([externalId, cause]): ChangedContact[] => {
       const state = states.get(externalId);
-      return state ? [{ state, causationId }] : [];
+      return state ? [{ state, causationId: cause.eventId, traceparent: cause.traceparent }] : [];
     });
     if (target.useOutbox) await recordOutbox(tx, target.version, batch, changed);
     await storeOffset(tx, target.version, batch.topic, batch.partition, next);
@@ -292,17 +295,19 @@ async function recordOutbox(
 ): Promise<void> {
   if (changed.length === 0) return;
   await tx.query(
-    `INSERT INTO preferences.state_outbox (projection_version, external_id, topic, partition, causation_id)
-     SELECT $1, u.external_id, $2, $3, u.causation_id
-       FROM unnest($4::text[], $5::text[]) AS u(external_id, causation_id)
+    `INSERT INTO preferences.state_outbox (projection_version, external_id, topic, partition, causation_id, traceparent)
+     SELECT $1, u.external_id, $2, $3, u.causation_id, u.traceparent
+       FROM unnest($4::text[], $5::text[], $6::text[]) AS u(external_id, causation_id, traceparent)
      ON CONFLICT (projection_version, external_id) DO UPDATE SET
-        topic = EXCLUDED.topic, partition = EXCLUDED.partition, causation_id = EXCLUDED.causation_id`,
+        topic = EXCLUDED.topic, partition = EXCLUDED.partition, causation_id = EXCLUDED.causation_id,
+        traceparent = EXCLUDED.traceparent`,
     [
       version,
       batch.topic,
       batch.partition,
       changed.map((c) => c.state.externalId),
       changed.map((c) => c.causationId),
+      changed.map((c) => c.traceparent ?? null),
     ],
   );
 }

@@ -1,4 +1,5 @@
 import { PreferencesReadModel1767225600000 } from './1767225600000-preferences-read-model';
+import { OutboxTraceparent1767484800000 } from './1767484800000-outbox-traceparent';
 
 /** In order; reviewed artefacts, applied by `openPreferencesDatabase` (never `synchronize`). */
-export const PREFERENCES_MIGRATIONS = [PreferencesReadModel1767225600000];
+export const PREFERENCES_MIGRATIONS = [PreferencesReadModel1767225600000, OutboxTraceparent1767484800000];
