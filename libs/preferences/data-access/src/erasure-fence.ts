@@ -22,7 +22,10 @@ export async function lockContactStates(tx: EntityManager, externalIds: readonly
 
 /**
  * Which of these contacts are erased, in this projection version or in the projection's active one (a
- * publisher of the old version across a swap sees the erasure the new version applied).
+ * publisher of the old version across a swap sees the erasure the new version applied). One query per
+ * version, each naming its version as a value: the planner then touches only that version's partition
+ * (a query that finds the version through a subquery would lock every version's partition, and deadlock
+ * with a rebuild dropping an old one).
  */
 export async function erasedContacts(
   tx: EntityManager,
@@ -30,12 +33,19 @@ export async function erasedContacts(
   externalIds: readonly string[],
 ): Promise<Set<string>> {
   if (externalIds.length === 0) return new Set();
-  const rows: { external_id: string }[] = await tx.query(
-    `SELECT DISTINCT c.external_id FROM preferences.contacts c
-      WHERE c.external_id = ANY($3::text[]) AND c.erased_at IS NOT NULL
-        AND (c.projection_version = $2 OR c.projection_version =
-             (SELECT active_version FROM preferences.projections WHERE projection = $1))`,
-    [target.projection, target.version, [...new Set(externalIds)]],
+  const active: { active_version: number | null }[] = await tx.query(
+    `SELECT active_version FROM preferences.projections WHERE projection = $1`,
+    [target.projection],
   );
-  return new Set(rows.map((r) => r.external_id));
+  const versions = new Set([target.version, active[0]?.active_version ?? target.version]);
+  const erased = new Set<string>();
+  for (const version of versions) {
+    const rows: { external_id: string }[] = await tx.query(
+      `SELECT external_id FROM preferences.contacts
+        WHERE projection_version = $1 AND external_id = ANY($2::text[]) AND erased_at IS NOT NULL`,
+      [version, [...new Set(externalIds)]],
+    );
+    for (const r of rows) erased.add(r.external_id);
+  }
+  return erased;
 }
