@@ -21,8 +21,12 @@ export async function tailTopic(brokers: readonly string[], topic: string): Prom
   });
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
+  // Right after a topic is created a broker may still answer "not the leader for that topic-partition"
+  // (seen in CI): ask again until the deadline, which reports the last error.
+  const ends = await waitFor(() => admin.fetchTopicOffsets(topic), {
+    timeoutMs: 30_000,
+    description: `the end offsets of ${topic}`,
+  }).finally(() => admin.disconnect());
   const consumer = kafka.consumer({
     groupId: uniqueName('test-tail'),
     allowAutoTopicCreation: false,
