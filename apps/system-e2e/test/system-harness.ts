@@ -117,7 +117,9 @@ export class SystemHarness {
   async stop(): Promise<void> {
     await this.system?.stop();
     await down(this.stack, () => undefined);
-    rmSync(this.root, { recursive: true, force: true });
+    // OPTSTREAM_E2E_KEEP=1 keeps the stack's data and every service's log for a post-mortem.
+    if (process.env['OPTSTREAM_E2E_KEEP'] === '1') console.warn(`e2e: kept ${this.root}`);
+    else rmSync(this.root, { recursive: true, force: true });
   }
 
   endpoints() {
