@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SCHEMAS, TOPICS, type DeadLetter } from '@optstream/contracts';
 import {
@@ -20,6 +18,7 @@ import { parseDlqArgs } from '../src/dlq/dlq-options';
 import { dlqFromEnv } from '../src/dlq/dlq-runtime';
 import type { DeadLetterPosition } from '../src/dlq/letter-filter';
 import { runDlqList } from '../src/dlq/run-list';
+import { runCli } from './run-cli';
 import { UsageError } from '../src/usage-error';
 
 jest.setTimeout(120_000);
@@ -484,35 +483,10 @@ describe('optstream dlq: list and replay dead letters', () => {
   });
 
   it('the binary: rows on stdout and exit 0; exit 2 on a usage error; exit 1 when the topic does not exist', async () => {
-    const root = resolve(__dirname, '../../..');
     const run = (args: readonly string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '-r',
-            'ts-node/register/transpile-only',
-            '-r',
-            'tsconfig-paths/register',
-            'apps/cli/src/main.ts',
-            'dlq',
-            ...args,
-          ],
-          {
-            cwd: root,
-            env: {
-              ...process.env,
-              TS_NODE_PROJECT: 'tsconfig.base.json',
-              KAFKA_BROKERS: brokers.join(','),
-              SCHEMA_REGISTRY_URL: kafkaConfig.SCHEMA_REGISTRY_URL,
-            },
-          },
-        );
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        child.on('close', (code) => done({ code, stdout, stderr }));
+      runCli(['dlq', ...args], {
+        KAFKA_BROKERS: brokers.join(','),
+        SCHEMA_REGISTRY_URL: kafkaConfig.SCHEMA_REGISTRY_URL,
       });
     const [ok, usage, missing] = await Promise.all([
       run([

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SCHEMAS, TOPICS, type IdentityEvent, type MarketingPreferenceUpdated } from '@optstream/contracts';
 import { AvroCodec, createKafkaClient, ensureTopics } from '@optstream/kafka';
@@ -26,6 +25,7 @@ import type { DataSource } from 'typeorm';
 import { asOfJson, historyJson, type HistoryRow } from '../src/history/audit-views';
 import { parseHistoryArgs } from '../src/history/history-options';
 import { runHistory, type HistoryReport } from '../src/history/run-history';
+import { runCli } from './run-cli';
 
 jest.setTimeout(120_000);
 
@@ -331,15 +331,8 @@ describe('optstream history: the audit trail straight from Kafka, agreeing with 
   it('the CLI binary writes RFC 4180 CSV to a file, progress to stderr only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'optstream-cli-'));
     const out = join(dir, 'a.csv');
-    const root = resolve(__dirname, '../../..');
-    const child = spawn(
-      process.execPath,
+    const { code, stdout, stderr } = await runCli(
       [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
         'history',
         '--contact',
         A,
@@ -351,20 +344,10 @@ describe('optstream history: the audit trail straight from Kafka, agreeing with 
         out,
       ],
       {
-        cwd: root,
-        env: {
-          ...process.env,
-          TS_NODE_PROJECT: 'tsconfig.base.json',
-          KAFKA_BROKERS: kafkaConfig.KAFKA_BROKERS.join(','),
-          SCHEMA_REGISTRY_URL: kafkaConfig.SCHEMA_REGISTRY_URL,
-        },
+        KAFKA_BROKERS: kafkaConfig.KAFKA_BROKERS.join(','),
+        SCHEMA_REGISTRY_URL: kafkaConfig.SCHEMA_REGISTRY_URL,
       },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((done) => child.on('close', done));
     expect({ code, stderr }).toMatchObject({ code: 0 });
     expect(stdout).toBe('');
     expect(stderr).toMatch(/row\(s\); read \d+ of \d+ record\(s\)/);

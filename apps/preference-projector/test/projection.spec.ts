@@ -24,6 +24,25 @@ describe('preference-projector: latest change wins, per contact and channel, aga
   });
   afterAll(() => h.stop());
 
+  /** The running projector's database, active version and a state publisher, for driving steps by hand. */
+  const directly = async ({ useOutbox }: { useOutbox: boolean }) => {
+    const { db, publisher, metrics, config } = h.projector.runtime;
+    const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
+    const target: ProjectionTarget = {
+      projection: config.PROJECTION_NAME,
+      version,
+      fenceActiveVersion: false,
+      useOutbox,
+    };
+    return {
+      db,
+      config,
+      version,
+      target,
+      states: new StatePublisher(publisher, db, config.STATE_TOPIC, metrics),
+    };
+  };
+
   it('a newer change wins; a late older one enters the history only and publishes nothing', async () => {
     const id = randomUUID();
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -55,15 +74,7 @@ describe('preference-projector: latest change wins, per contact and channel, aga
     const id = randomUUID();
     await h.publishPreferences([preference(id, 'email', 'subscribed', 1)]);
     await h.waitForStates(id, 1);
-    const { db, publisher, metrics, config } = h.projector.runtime;
-    const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
-    const target: ProjectionTarget = {
-      projection: config.PROJECTION_NAME,
-      version,
-      fenceActiveVersion: false,
-      useOutbox: false,
-    };
-    const states = new StatePublisher(publisher, db, config.STATE_TOPIC, metrics);
+    const { db, config, version, target, states } = await directly({ useOutbox: false });
     const current = (await db.transaction((tx) => loadStates(tx, version, [id]))).get(id);
     expect(current).toBeDefined();
 
@@ -125,14 +136,7 @@ describe('preference-projector: latest change wins, per contact and channel, aga
 
   it('a state left in the outbox by a crash is published by the next owner, in the trace of its cause', async () => {
     const id = randomUUID();
-    const { db, publisher, metrics, config } = h.projector.runtime;
-    const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
-    const target: ProjectionTarget = {
-      projection: config.PROJECTION_NAME,
-      version,
-      fenceActiveVersion: false,
-      useOutbox: true,
-    };
+    const { db, config, target, states } = await directly({ useOutbox: true });
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const topic = `${config.PREFERENCES_TOPIC}.crashed`;
     // Applied and committed with its outbox entry; the process then "dies" before publishing.
@@ -143,7 +147,6 @@ describe('preference-projector: latest change wins, per contact and channel, aga
       lastOffset: '0',
     });
     expect(outcome.changed).toHaveLength(1);
-    const states = new StatePublisher(publisher, db, config.STATE_TOPIC, metrics);
     expect(await states.flushPending(target, topic, 0)).toBe(1);
     await h.waitForStates(id, 1);
     expect(h.traceparentsOf(id)).toEqual([traceparent]);
