@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { FormFields, parseFormBody } from '@optstream/ingestion-domain';
+import { FormFieldLimitExceeded, FormFields, parseFormBody } from '@optstream/ingestion-domain';
 import { httpError } from '@optstream/http-errors';
 
 /** Fastify keeps every body as raw bytes (see raw-body-parser.ts): signatures are computed over them. */
@@ -34,6 +34,13 @@ export function jsonBody(request: FastifyRequest): unknown {
   }
 }
 
+/** Parsed in time linear in the body, with a cap on fields: webhooks parse it before checking the signature. */
 export function formBody(request: FastifyRequest): FormFields {
-  return parseFormBody(rawBody(request).toString('utf8'));
+  try {
+    return parseFormBody(rawBody(request).toString('utf8'));
+  } catch (error) {
+    if (error instanceof FormFieldLimitExceeded)
+      throw httpError(413, 'TOO_MANY_FORM_FIELDS', `${error.message}; nothing was accepted`);
+    throw error;
+  }
 }

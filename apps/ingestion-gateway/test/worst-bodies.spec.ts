@@ -1,0 +1,83 @@
+import { performance } from 'node:perf_hooks';
+import { GatewayHarness } from './gateway-harness';
+
+jest.setTimeout(120_000);
+
+/**
+ * The gateway's answer to the most expensive body a sender can make within the body limit, signed or not.
+ * A benchmark-style guard: each body is sent a few times and the fastest answer must stay within the bound
+ * (a loaded CI machine slows some answers, never all of them; a quadratic parse took seconds for each).
+ */
+const BOUND_MS = 100;
+const TRIES = 3;
+const LIMIT = 1024 * 1024;
+
+const repeatTo = (unit: string, bytes: number): string => unit.repeat(Math.floor(bytes / unit.length));
+
+describe('ingestion-gateway answers the worst body up to the size limit quickly', () => {
+  const h = new GatewayHarness({ BODY_LIMIT_BYTES: String(LIMIT) });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
+
+  const repeatedKeys = repeatTo('a=1&', LIMIT - 16);
+  const distinctKeys = Array.from({ length: 60_000 }, (_, i) => `k${i}=1`).join('&');
+  const deepJson = repeatTo('[', LIMIT - 16);
+  const manyEvents = `[${repeatTo('{},', LIMIT - 16).slice(0, -1)}]`;
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const json = { 'content-type': 'application/json' };
+
+  const cases: ReadonlyArray<[string, string, () => string, () => Record<string, string>, number]> = [
+    ['Twilio, unsigned, one key repeated', '/webhooks/twilio/sms', () => repeatedKeys, () => form, 413],
+    ['Twilio, unsigned, distinct keys', '/webhooks/twilio/sms', () => distinctKeys, () => form, 413],
+    [
+      'Twilio, bad signature, one key repeated',
+      '/webhooks/twilio/sms',
+      () => repeatedKeys,
+      () => ({ ...form, 'x-twilio-signature': 'bm90LWEtc2lnbmF0dXJl' }),
+      413,
+    ],
+    ['Mailchimp, no key', '/webhooks/mailchimp', () => repeatedKeys, () => form, 401],
+    [
+      'Mailchimp, with key, one key repeated',
+      `/webhooks/mailchimp?key=${h.mailchimpSecret}`,
+      () => repeatedKeys,
+      () => form,
+      413,
+    ],
+    ['SendGrid, unsigned', '/webhooks/sendgrid', () => manyEvents, () => json, 401],
+    ['signed API, unsigned', '/v1/preferences', () => deepJson, () => json, 401],
+    ['Segment identify, oversized', '/v1/identify', () => deepJson, () => h.segmentHeaders(), 413],
+    ['Segment batch, oversized', '/v1/batch', () => manyEvents, () => h.segmentHeaders(), 413],
+    [
+      'Segment track, deeply nested within its limit',
+      '/v1/track',
+      () => repeatTo('[', 32 * 1024 - 1),
+      () => h.segmentHeaders(),
+      400,
+    ],
+  ];
+
+  it.each(cases)(
+    '%s: answered with the expected refusal within the bound',
+    async (_, path, body, headers, status) => {
+      const timings: number[] = [];
+      for (let i = 0; i < TRIES; i++) {
+        const started = performance.now();
+        const answer = await h.post(path, body(), headers());
+        timings.push(performance.now() - started);
+        expect(answer.status).toBe(status);
+      }
+      expect(Math.min(...timings)).toBeLessThan(BOUND_MS);
+    },
+  );
+
+  it('a health check sent while the worst form body is parsed is not held up', async () => {
+    const worst = h.post('/webhooks/twilio/sms', repeatedKeys, form);
+    const started = performance.now();
+    const health = await fetch(h.url('/health/live'));
+    const waited = performance.now() - started;
+    expect(health.status).toBe(200);
+    expect((await worst).status).toBe(413);
+    expect(waited).toBeLessThan(1_000);
+  });
+});
