@@ -3,14 +3,14 @@ import {
   type CircuitBreakerConfig,
   type ProviderName,
   type RateLimitConfig,
-  type RetryPolicy,
+  type ProviderRetryPolicy,
 } from '@optstream/connectors-domain';
 
 /** Outbound reliability knobs every provider shares; each falls back to a default. */
 export interface ReliabilitySettings {
   /** `<PROVIDER>_RATE_PER_SECOND`, `<PROVIDER>_BURST`; defaults: DEFAULT_RATE_LIMITS. */
   readonly rateLimit?: Partial<RateLimitConfig>;
-  readonly retry?: Partial<RetryPolicy>;
+  readonly retry?: Partial<ProviderRetryPolicy>;
   readonly circuit?: Partial<CircuitBreakerConfig>;
   /** Per HTTP attempt, connect to last body byte. */
   readonly timeoutMs?: number;
@@ -84,7 +84,7 @@ export const DEFAULT_BASE_URLS = {
   attentive: 'https://api.attentivemobile.com',
 } as const;
 
-export const DEFAULT_RETRY: RetryPolicy = {
+export const DEFAULT_RETRY: ProviderRetryPolicy = {
   maxAttempts: 5,
   baseDelayMs: 200,
   maxDelayMs: 10_000,
@@ -104,7 +104,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface ResolvedReliability {
   readonly rateLimit: RateLimitConfig;
-  readonly retry: RetryPolicy;
+  readonly retry: ProviderRetryPolicy;
   readonly circuit: CircuitBreakerConfig;
   readonly timeoutMs: number;
 }

@@ -1,6 +1,5 @@
 export * from './state-to-consent';
 export * from './pending-delivery';
-export * from './park-schedule';
 export * from './connector-metrics';
 export * from './provider-delivery';
 export * from './connector';

@@ -1,3 +1,4 @@
+import { backoffDelay, type RetryPolicy } from '@optstream/backoff';
 import type { DeadLetter } from '@optstream/contracts';
 import type {
   ContactConsent,
@@ -9,7 +10,6 @@ import type { DeliveredMark, DeliveryLog, ParkingLot } from '@optstream/connecto
 import type { ContactAddresses } from '@optstream/contact-addresses';
 import { withSpan, type Logger } from '@optstream/observability';
 import type { ConnectorMetrics } from './connector-metrics';
-import { nextAttemptDelay, type ParkSchedule } from './park-schedule';
 import type { PendingDelivery } from './pending-delivery';
 
 export interface AddressLookup {
@@ -24,7 +24,11 @@ export interface DeliveryContext {
   readonly parking: ParkingLot;
   readonly addresses: AddressLookup;
   readonly deadLetter: DeadLetterSink;
-  readonly schedule: ParkSchedule;
+  /**
+   * Parked retries: `maxAttempts` parked attempts before the dead-letter topic, the delay exponential in
+   * them, without jitter (the poll interval spreads them already), never earlier than the provider asked.
+   */
+  readonly schedule: RetryPolicy;
   readonly metrics: ConnectorMetrics;
   readonly log: Logger;
   readonly now: () => Date;
@@ -158,7 +162,9 @@ async function park(
     error: outcome.reason,
     at,
     nextAttemptAt: (n) =>
-      new Date(at.getTime() + nextAttemptDelay(context.schedule, n, outcome.retryAfterMs)),
+      new Date(
+        at.getTime() + Math.max(backoffDelay(context.schedule, n, 'none', 0), outcome.retryAfterMs ?? 0),
+      ),
   });
   if (attempts >= context.schedule.maxAttempts) {
     await deadLetter(

@@ -3,7 +3,8 @@ import { AvroCodec } from './codec';
 import { deadLetterFromMessage } from './dead-letter';
 import { errorMessage, isRetriable } from './errors';
 import { EventPublisher } from './publisher';
-import { DEFAULT_RETRY, RetryOptions, RetryPolicy, withRetry } from './retry';
+import type { RetryPolicy } from '@optstream/backoff';
+import { DEFAULT_RETRY, RetryOptions, withRetry } from './retry';
 
 export interface ConsumedEvent<T> {
   readonly topic: string;

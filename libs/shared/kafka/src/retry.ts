@@ -1,24 +1,7 @@
+import { backoffDelay, type RetryPolicy } from '@optstream/backoff';
 import { isRetriable } from './errors';
 
-export interface RetryPolicy {
-  /** Attempts in total, the first included. */
-  readonly attempts: number;
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 200, maxDelayMs: 5_000 };
-
-/** Exponential backoff with full jitter; `random` is injectable so tests are deterministic. */
-export function backoffDelay(
-  policy: RetryPolicy,
-  attempt: number,
-  random: () => number = Math.random,
-): number {
-  // The exponent is bounded so an unbounded retry (see `retryIndefinitely`) never overflows to Infinity.
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (Math.min(attempt, 30) - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 
 export type RetryOutcome<T> =
   | { readonly ok: true; readonly value: T; readonly attempts: number }
@@ -37,12 +20,14 @@ export interface RetryOptions {
   /**
    * Retriable failures for which the attempt budget does not apply (an infrastructure outage: the
    * database is down). They are retried with capped backoff until they succeed, `shouldStop` says
-   * stop, or `onWait` throws; they never count towards `policy.attempts`.
+   * stop, or `onWait` throws; they never count towards `policy.maxAttempts`.
    */
   readonly retryIndefinitely?: (error: unknown) => boolean;
   /** Runs after every backoff wait (a consumer heartbeats here); an error it throws ends the retry. */
   readonly onWait?: () => Promise<void>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1): the jitter's randomness (injectable so tests are deterministic). */
+  readonly random?: () => number;
 }
 
 /**
@@ -58,6 +43,7 @@ export async function withRetry<T>(
     retryIndefinitely = () => false,
     onWait = async () => undefined,
     sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
+    random = Math.random,
   }: RetryOptions = {},
 ): Promise<RetryOutcome<T>> {
   let firstFailedAt = 0;
@@ -70,10 +56,11 @@ export async function withRetry<T>(
       if (firstFailedAt === 0) firstFailedAt = at;
       const unbounded = isRetriable(error) && retryIndefinitely(error);
       if (!unbounded) budgeted += 1;
-      if (!isRetriable(error) || budgeted >= policy.attempts || shouldStop()) {
+      if (!isRetriable(error) || budgeted >= policy.maxAttempts || shouldStop()) {
         return { ok: false, error, attempts: attempt, firstFailedAt, lastFailedAt: at };
       }
-      await sleep(backoffDelay(policy, attempt));
+      // Equal jitter: waiting out our own infrastructure, never much shorter than the backoff's ceiling.
+      await sleep(backoffDelay(policy, attempt, 'equal', random()));
       await onWait();
     }
   }

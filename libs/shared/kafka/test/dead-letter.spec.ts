@@ -5,7 +5,7 @@ import { Harness } from './harness';
 
 jest.setTimeout(60_000);
 
-const FAST_RETRY = { attempts: 3, initialDelayMs: 10, maxDelayMs: 50 };
+const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 
 describe('poison messages and retries', () => {
   const h = new Harness();

@@ -1,20 +1,11 @@
-import { decideRetry, fullJitterDelay, type RetryPolicy } from './backoff';
+import { decideRetry, type ProviderRetryPolicy } from './backoff';
 
-const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000, maxServerDelayMs: 30_000 };
-
-describe('fullJitterDelay', () => {
-  it.each([
-    [1, 0, 0],
-    [1, 0.5, 50],
-    [2, 0.5, 100],
-    [3, 0.999, 399],
-    [4, 0.5, 400],
-    [5, 0.5, 500], // 1600 capped to 1000
-    [30, 0.5, 500], // no overflow for large retry counts
-  ])('retry %i with random %f → %i ms', (retry, random, expected) => {
-    expect(fullJitterDelay(policy, retry, random)).toBe(expected);
-  });
-});
+const policy: ProviderRetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  maxServerDelayMs: 30_000,
+};
 
 describe('decideRetry', () => {
   it.each([

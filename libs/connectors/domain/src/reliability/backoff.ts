@@ -1,10 +1,7 @@
-export interface RetryPolicy {
-  /** Attempts per request including the first (1 = no retry). */
-  readonly maxAttempts: number;
-  /** Backoff ceiling of the first retry; doubles per retry. */
-  readonly baseDelayMs: number;
-  /** Cap of the exponential ceiling. */
-  readonly maxDelayMs: number;
+import { backoffDelay, type RetryPolicy } from '@optstream/backoff';
+
+/** One provider's HTTP retries: the backoff, and the longest wait the provider may ask for in-process. */
+export interface ProviderRetryPolicy extends RetryPolicy {
   /**
    * Longest server-requested wait (Retry-After, rate-limit reset) we sit out in-process; beyond it
    * the request gives up with `retryAfterMs` so the connector parks the contact instead of blocking.
@@ -12,22 +9,12 @@ export interface RetryPolicy {
   readonly maxServerDelayMs: number;
 }
 
-/**
- * "Full jitter" (AWS architecture blog): a uniform delay in [0, min(cap, base·2^(retry-1))). Spreads
- * retries of many callers that failed together, which plain exponential backoff keeps in lockstep.
- * `retry` is 1 for the first retry; `random` is in [0, 1).
- */
-export function fullJitterDelay(policy: RetryPolicy, retry: number, random: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(random * ceiling);
-}
-
 export type RetryDecision =
   | { readonly kind: 'retry-in'; readonly delayMs: number }
   | { readonly kind: 'give-up'; readonly retryAfterMs?: number };
 
 export interface RetryInput {
-  readonly policy: RetryPolicy;
+  readonly policy: ProviderRetryPolicy;
   /** Attempts made so far (≥ 1). */
   readonly attempts: number;
   readonly random: number;
@@ -44,6 +31,7 @@ export function decideRetry(input: RetryInput): RetryDecision {
       ? { kind: 'give-up' }
       : { kind: 'give-up', retryAfterMs: serverDelayMs };
   }
-  const backoff = fullJitterDelay(policy, attempts, input.random);
+  // Full jitter: many contacts' calls to one platform fail together; their retries must not.
+  const backoff = backoffDelay(policy, attempts, 'full', input.random);
   return { kind: 'retry-in', delayMs: Math.max(backoff, serverDelayMs ?? 0) };
 }

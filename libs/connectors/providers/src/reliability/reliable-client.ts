@@ -20,7 +20,7 @@ import {
   type RateLimitConfig,
   type RequestOutcome,
   type RetryDecision,
-  type RetryPolicy,
+  type ProviderRetryPolicy,
   type TokenBucket,
 } from '@optstream/connectors-domain';
 import type { ResolvedDeps } from '../deps';
@@ -42,7 +42,7 @@ export interface ReliableClientOptions {
   readonly baseUrl: string;
   readonly auth: Authenticator;
   readonly rateLimit: RateLimitConfig;
-  readonly retry: RetryPolicy;
+  readonly retry: ProviderRetryPolicy;
   readonly circuit: CircuitBreakerConfig;
   readonly timeoutMs: number;
   readonly deps: ResolvedDeps;
