@@ -1,6 +1,12 @@
-import type { AvroCodec } from '@optstream/kafka';
+import {
+  decodeRecord,
+  errorMessage,
+  readLogBounded,
+  type AvroCodec,
+  type LogRecord,
+  type ReadSummary,
+} from '@optstream/kafka';
 import type { Kafka } from 'kafkajs';
-import { readLogBounded, type LogRecord, type ReadSummary } from '../log/bounded-log-reader';
 import { isDeadLetter, selects, selectsPosition, type LetterAt, type LetterFilter } from './letter-filter';
 
 export interface ReadDeadLettersOptions {
@@ -34,13 +40,9 @@ export async function readDeadLetters(
     onRecord: async (record) => {
       const position = { partition: record.partition, offset: record.offset };
       if (!selectsPosition(filter, position, record.timestamp)) return;
-      let value: unknown;
-      try {
-        value = await codec.decode<unknown>(record.value);
-      } catch (error) {
-        if ((error as { retriable?: boolean }).retriable === true) throw error;
-        return options.onUnreadable(record, (error as Error).message);
-      }
+      const decoded = await decodeRecord<unknown>(codec, record.value);
+      if (!decoded.ok) return options.onUnreadable(record, errorMessage(decoded.error));
+      const value = decoded.value;
       if (!isDeadLetter(value)) return options.onUnreadable(record, 'not a dead-letter record');
       const at: LetterAt = {
         topic,

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { AvroCodec } from '@optstream/kafka';
 import type { Kafka } from 'kafkajs';
-import type { ReadSummary } from '../log/bounded-log-reader';
+import type { ReadSummary } from '@optstream/kafka';
 import { recordWriter } from '../output/record-writer';
 import { DEAD_LETTER_SHAPE, errorCodeCounts } from './dead-letter-row';
 import type { DlqListOptions } from './dlq-options';

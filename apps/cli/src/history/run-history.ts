@@ -2,7 +2,14 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type { IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contracts';
-import type { AvroCodec } from '@optstream/kafka';
+import {
+  decodeRecord,
+  readLogBounded,
+  type AvroCodec,
+  type LogRecord,
+  type ReadStart,
+  type ReadSummary,
+} from '@optstream/kafka';
 import {
   evolve,
   isKnownChannel,
@@ -11,7 +18,6 @@ import {
   type ContactState,
 } from '@optstream/preferences-domain';
 import type { Kafka } from 'kafkajs';
-import { readLogBounded, type LogRecord, type ReadStart, type ReadSummary } from '../log/bounded-log-reader';
 import { recordWriter } from '../output/record-writer';
 import { AS_OF_SHAPE, HISTORY_SHAPE, type AsOfRow, type HistoryRow } from './audit-views';
 import type { HistoryOptions, HistoryQuery } from './history-options';
@@ -59,14 +65,12 @@ export async function runHistory(options: HistoryOptions, deps: HistoryDeps): Pr
   let undecodable = 0;
   let unapplicable = 0;
   const decode = async (record: LogRecord): Promise<MarketingPreferenceUpdated | null> => {
-    try {
-      const event = await deps.codec.decode<MarketingPreferenceUpdated>(record.value);
-      if (isKnownChannel(event.channel) && isKnownStatus(event.newStatus)) return event;
-      unapplicable += 1;
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable === true) throw error; // registry down: fail, never skip
-      undecodable += 1;
-    }
+    // A registry outage throws: the history fails rather than skipping records.
+    const decoded = await decodeRecord<MarketingPreferenceUpdated>(deps.codec, record.value);
+    if (!decoded.ok) undecodable += 1;
+    else if (isKnownChannel(decoded.value.channel) && isKnownStatus(decoded.value.newStatus))
+      return decoded.value;
+    else unapplicable += 1;
     return null;
   };
 
@@ -75,6 +79,7 @@ export async function runHistory(options: HistoryOptions, deps: HistoryDeps): Pr
   const preferences = await readLogBounded(deps.kafka, {
     topic: deps.topics.preferences,
     start: readStart(query, options.lateSlackMs),
+    groupPrefix: 'optstream-cli',
     onProgress: (read, total) => progress(`${deps.topics.preferences}`, read, total),
     onRecord: async (record) => {
       // The topic is keyed by externalId: one contact's records are found without decoding the rest.
@@ -230,15 +235,12 @@ async function readMerges(
   const summary = await readLogBounded(deps.kafka, {
     topic: deps.topics.identity,
     start: { kind: 'beginning' },
+    groupPrefix: 'optstream-cli',
     onProgress: (read, total) => progress(deps.topics.identity, read, total),
     onRecord: async (record) => {
-      let event: IdentityEvent;
-      try {
-        event = await deps.codec.decode<IdentityEvent>(record.value);
-      } catch (error) {
-        if ((error as { retriable?: boolean }).retriable === true) throw error;
-        return;
-      }
+      const decoded = await decodeRecord<IdentityEvent>(deps.codec, record.value);
+      if (!decoded.ok) return;
+      const event = decoded.value;
       if (event.kind === 'contacts_merged' && event.otherExternalId !== null)
         merges.push({
           survivor: event.externalId,

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { AvroCodec } from '@optstream/kafka';
+import { decodeRecord, readLogBounded, type AvroCodec } from '@optstream/kafka';
 import type { Kafka } from 'kafkajs';
 
 export interface LogSnapshot<T> {
@@ -11,21 +10,10 @@ export interface LogSnapshot<T> {
   readonly undecodable: number;
 }
 
-/** Each partition's end offset now: what a rebuild reads to, and what the swap checks again. */
-export const endOffsets = async (kafka: Kafka, topic: string): Promise<Map<number, string>> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
-  } finally {
-    await admin.disconnect();
-  }
-};
-
 /**
- * Reads a topic from its first retained offset up to the end offsets seen at the start, with a
- * throw-away group that commits nothing. Records that cannot be decoded were dead-lettered by whoever
- * consumed them live; they are skipped and counted.
+ * Reads a topic from its first retained offset up to the end offsets seen at the start (a bounded read
+ * of its own, committing nothing). Records that cannot be decoded were dead-lettered by whoever consumed
+ * them live; they are skipped and counted. A registry outage fails the read (`decodeRecord`).
  */
 export const readLog = async <T>(
   kafka: Kafka,
@@ -33,59 +21,25 @@ export const readLog = async <T>(
   topic: string,
   onProgress: (records: number) => void = () => undefined,
 ): Promise<LogSnapshot<T>> => {
-  const ends = await endOffsets(kafka, topic);
-  const admin = kafka.admin();
-  await admin.connect();
-  const starts = new Map(
-    (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.low)] as const),
-  );
-  await admin.disconnect();
-  const partitions: T[][] = [...ends.keys()].map(() => []);
-  const position = new Map(starts);
-  let records = 0;
+  const decoded = new Map<number, T[]>();
   let undecodable = 0;
-  const done = (): boolean => [...ends].every(([p, end]) => (position.get(p) ?? 0n) >= BigInt(end));
-  if (done()) return { partitions, ends, records, undecodable };
-  const consumer = kafka.consumer({
-    groupId: `identity-rebuild-${randomUUID()}`,
-    allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 250,
-    maxBytes: 50 << 20,
+  const summary = await readLogBounded(kafka, {
+    topic,
+    start: { kind: 'beginning' },
+    groupPrefix: 'identity-rebuild',
+    onProgress: (read) => onProgress(read),
+    onRecord: async (record) => {
+      const event = await decodeRecord<T>(codec, record.value);
+      if (!event.ok) return void (undecodable += 1);
+      const partition = decoded.get(record.partition) ?? [];
+      partition.push(event.value);
+      decoded.set(record.partition, partition);
+    },
   });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let finish: () => void = () => undefined;
-    let fail: (error: unknown) => void = () => undefined;
-    const finished = new Promise<void>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        try {
-          const end = BigInt(ends.get(batch.partition) ?? '0');
-          for (const message of batch.messages) {
-            if (BigInt(message.offset) >= end) break;
-            try {
-              partitions[batch.partition]?.push(await codec.decode<T>(message.value));
-            } catch {
-              undecodable += 1;
-            }
-            records += 1;
-            position.set(batch.partition, BigInt(message.offset) + 1n);
-          }
-          onProgress(records);
-          if (done()) finish();
-        } catch (error) {
-          fail(error);
-        }
-      },
-    });
-    await finished;
-  } finally {
-    await consumer.disconnect();
-  }
-  return { partitions, ends, records, undecodable };
+  return {
+    partitions: summary.partitions.map((p) => decoded.get(p.partition) ?? []),
+    ends: new Map(summary.partitions.map((p) => [p.partition, p.end.toString()])),
+    records: summary.read,
+    undecodable,
+  };
 };

@@ -9,10 +9,10 @@ import {
   writeRebuiltGraph,
   type TableDiff,
 } from '@optstream/identity-data-access';
-import type { AvroCodec } from '@optstream/kafka';
+import { endOffsets, type AvroCodec } from '@optstream/kafka';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { endOffsets, readLog } from './read-log';
+import { readLog } from './read-log';
 
 export interface RebuildOptions {
   readonly identityTopic: string;

@@ -2,8 +2,8 @@ import type { IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contr
 import {
   AvroCodec,
   deadLetterFromMessage,
+  decodeRecord,
   EventPublisher,
-  isRetriable,
   partitionLag,
   ProcessingError,
 } from '@optstream/kafka';
@@ -204,16 +204,9 @@ export class ProjectionConsumer {
   private async decodeAll(topic: string, partition: number, messages: KafkaMessage[]): Promise<Decoded[]> {
     const decoded: Decoded[] = [];
     for (const message of messages) {
-      try {
-        decoded.push({
-          offset: message.offset,
-          value: await this.codec.decode<unknown>(message.value),
-          message,
-        });
-      } catch (error) {
-        if (isRetriable(error)) throw error;
-        await this.deadLetter(topic, partition, message, error);
-      }
+      const event = await decodeRecord<unknown>(this.codec, message.value);
+      if (event.ok) decoded.push({ offset: message.offset, value: event.value, message });
+      else await this.deadLetter(topic, partition, message, event.error);
     }
     return decoded;
   }

@@ -1,5 +1,5 @@
 import type { IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contracts';
-import { isRetriable, type AvroCodec } from '@optstream/kafka';
+import { decodeRecord, openReader, type AvroCodec, type Reader } from '@optstream/kafka';
 import {
   applyIdentityBatch,
   isApplicable,
@@ -8,7 +8,7 @@ import {
   type PositionedEvent,
   type ProjectionTarget,
 } from '@optstream/preferences-data-access';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
 export type Offsets = ReadonlyMap<string, bigint>;
@@ -48,7 +48,7 @@ export interface ReplayerOptions {
  * writes the contact states the loader still holds; `rebuildProjection` calls it before the swap.
  */
 export class LogReplayer {
-  private readonly consumer: Consumer;
+  private reader: Reader | null = null;
   /** Next offset to apply per partition (what is committed in the version). */
   private readonly positions = new Map<string, bigint>();
   /** Next offset to fetch per partition (what has been queued). */
@@ -65,22 +65,15 @@ export class LogReplayer {
   applied = 0;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly codec: AvroCodec,
     private readonly db: DataSource,
     private readonly target: ProjectionTarget,
     private readonly topics: { readonly preferences: string; readonly identity: string },
-    groupId: string,
+    private readonly groupId: string,
     private readonly onProgress: (applied: number) => void = () => undefined,
     options: ReplayerOptions = {},
   ) {
-    this.consumer = kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 250,
-      maxBytes: 50 << 20,
-      maxBytesPerPartition: 2 << 20,
-    });
     this.loader = new PreferenceBulkLoader(db, target.version, options.bulk);
     this.maxQueued = options.maxQueuedRecords ?? 60_000;
     this.maxTransaction = options.maxTransactionRecords ?? 20_000;
@@ -93,14 +86,10 @@ export class LogReplayer {
       this.fetched.set(key, offset);
     }
     this.targets = targets;
-    await this.consumer.connect();
-    await this.consumer.subscribe({
+    this.reader = await openReader(this.kafka, {
       topics: [this.topics.preferences, this.topics.identity],
-      fromBeginning: true,
-    });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
+      groupId: this.groupId,
+      maxBytesPerPartition: 2 << 20,
       eachBatch: (payload) => this.onBatch(payload).catch((error: unknown) => this.fail(error)),
     });
   }
@@ -113,7 +102,7 @@ export class LogReplayer {
     for (const [key, offset] of merged) {
       if ((this.fetched.get(key) ?? 0n) >= offset) continue;
       const { topic, partition } = splitKey(key);
-      this.consumer.resume([{ topic, partitions: [partition] }]);
+      this.reader?.consumer.resume([{ topic, partitions: [partition] }]);
     }
     this.notify();
   }
@@ -151,28 +140,25 @@ export class LogReplayer {
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.reader?.stop();
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset, heartbeat, pause }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const key = partitionKey(topic, partition);
     const target = this.targets.get(key) ?? 0n;
     const messages = batch.messages.filter((m) => BigInt(m.offset) < target);
     const last = messages[messages.length - 1];
     if (!last || this.failure !== null) {
-      this.consumer.pause([{ topic, partitions: [partition] }]);
+      pause();
       return;
     }
     const events: PositionedEvent<unknown>[] = [];
     for (const message of messages) {
-      try {
-        events.push({ offset: message.offset, value: await this.codec.decode<unknown>(message.value) });
-      } catch (error) {
-        // Undecodable records were dead-lettered by the live projector; a rebuild skips them the same
-        // way. A registry outage is not such a record: fail rather than build a model without it.
-        if (isRetriable(error)) throw error;
-      }
+      // Undecodable records were dead-lettered by the live projector; a rebuild skips them. A registry
+      // outage is not such a record: decodeRecord throws, and the rebuild fails rather than miss it.
+      const decoded = await decodeRecord<unknown>(this.codec, message.value);
+      if (decoded.ok) events.push({ offset: message.offset, value: decoded.value });
     }
     const applicable =
       topic === this.topics.preferences
@@ -189,7 +175,7 @@ export class LogReplayer {
     });
     this.queuedRecords += messages.length;
     resolveOffset(last.offset);
-    if (position >= target) this.consumer.pause([{ topic, partitions: [partition] }]);
+    if (position >= target) pause();
     void this.drain();
     // Back-pressure: wait for the writer, heartbeating at least every 3 s meanwhile (a long flush must
     // not cost the group its session).

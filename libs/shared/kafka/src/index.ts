@@ -11,3 +11,4 @@ export * from './nest/kafka-event-context';
 export * from './nest/kafka-event-transport';
 export * from './provision';
 export * from './send-coalescer';
+export * from './reading';

@@ -1,5 +1,5 @@
+import { openReader, readerGroupId } from '@optstream/kafka';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
-import { uniqueName } from './test-stack';
 import { waitFor } from './wait-for';
 
 export interface ReadMessage {
@@ -21,26 +21,24 @@ export async function readTopic(
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
   });
-  const consumer = kafka.consumer({
-    groupId: uniqueName('test-reader'),
-    allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 200,
-  });
   const seen: ReadMessage[] = [];
-  await consumer.connect();
+  const reader = await openReader(kafka, {
+    topics: [topic],
+    groupId: readerGroupId('test-reader'),
+    maxWaitTimeInMs: 200,
+    eachBatch: async ({ batch, resolveOffset }) => {
+      for (const message of batch.messages) seen.push({ partition: batch.partition, message });
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) resolveOffset(last.offset);
+    },
+  });
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        seen.push({ partition, message });
-      },
-    });
     await waitFor(() => seen.length >= count, {
       timeoutMs,
       description: `${count} messages on ${topic} (saw ${seen.length})`,
     });
     return seen;
   } finally {
-    await consumer.disconnect();
+    await reader.stop();
   }
 }

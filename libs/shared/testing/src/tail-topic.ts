@@ -1,5 +1,5 @@
+import { openReader, readerGroupId } from '@optstream/kafka';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
-import { uniqueName } from './test-stack';
 import { waitFor } from './wait-for';
 
 export interface TopicTail {
@@ -27,16 +27,18 @@ export async function tailTopic(brokers: readonly string[], topic: string): Prom
     timeoutMs: 30_000,
     description: `the end offsets of ${topic}`,
   }).finally(() => admin.disconnect());
-  const consumer = kafka.consumer({
-    groupId: uniqueName('test-tail'),
-    allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 100,
-  });
   const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  for (const end of ends) consumer.seek({ topic, partition: end.partition, offset: end.offset });
+  const reader = await openReader(kafka, {
+    topics: [topic],
+    groupId: readerGroupId('test-tail'),
+    maxWaitTimeInMs: 100,
+    positions: ends.map((end) => ({ topic, partition: end.partition, offset: end.offset })),
+    eachBatch: async ({ batch, resolveOffset }) => {
+      messages.push(...batch.messages);
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) resolveOffset(last.offset);
+    },
+  });
   return {
     messages,
     async until(predicate, count = 1, timeoutMs = 20_000) {
@@ -48,6 +50,6 @@ export async function tailTopic(brokers: readonly string[], topic: string): Prom
         { timeoutMs, description: `${count} matching message(s) on ${topic}` },
       );
     },
-    stop: () => consumer.disconnect(),
+    stop: () => reader.stop(),
   };
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
+import { openReader, readerGroupId } from './reader';
 
 /** One record as it sits in the log: where, when (the record's Kafka timestamp), and its raw bytes. */
 export interface LogRecord {
@@ -43,18 +43,15 @@ export interface ReadLogOptions {
   readonly onRecord: (record: LogRecord) => Promise<void> | void;
   /** Called after each fetched batch with (records read so far, records to read in total). */
   readonly onProgress?: (read: number, total: number) => void;
-  /** Consumer group prefix; a fresh random group is used for every read and deleted afterwards. */
-  readonly groupPrefix?: string;
+  /** Consumer group prefix; a fresh group is used for every read and deleted afterwards (`openReader`). */
+  readonly groupPrefix: string;
 }
 
 /**
  * Reads a bounded slice of a topic straight from Kafka: from `start` (offsets-for-times per partition,
  * or the low watermark) up to the end offsets captured BEFORE reading — never "forever", so a read
- * of a live topic terminates, and two reads started at the same time see the same records.
- *
- * KafkaJS has no manual partition assignment, so the read joins a throw-away consumer group (one
- * member gets every partition), seeks each partition, never commits, and deletes the group at the
- * end. Nothing here writes to the log or to any database.
+ * of a live topic terminates, and two reads started at the same time see the same records. A reader of
+ * its own (`openReader`): nothing is committed, nothing written.
  */
 export async function readLogBounded(kafka: Kafka, options: ReadLogOptions): Promise<ReadSummary> {
   const admin = kafka.admin();
@@ -85,71 +82,60 @@ async function readWith(kafka: Kafka, admin: Admin, options: ReadLogOptions): Pr
     return summary();
   }
 
-  const groupId = `${options.groupPrefix ?? 'optstream-cli'}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-  const consumer = kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 250,
-    maxBytes: 50 << 20,
-    maxBytesPerPartition: 10 << 20,
-  });
   const byPartition = new Map(ranges.map((r) => [r.partition, r]));
   const positions = new Map<number, bigint>();
   let failure: unknown = null;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
 
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
-        try {
-          const range = byPartition.get(batch.partition);
-          if (!range || !pending.has(batch.partition)) return;
-          let position = positions.get(batch.partition) ?? range.start;
-          for (const message of batch.messages) {
-            const offset = BigInt(message.offset);
-            if (offset < position) continue; // a re-fetch of what was already handed over
-            if (offset >= range.end) break;
-            await options.onRecord({
-              topic,
-              partition: batch.partition,
-              offset: message.offset,
-              timestamp: Number(message.timestamp),
-              key: message.key ?? null,
-              value: message.value ?? null,
-            });
-            read += 1;
-            position = offset + 1n;
-            resolveOffset(message.offset);
-          }
-          positions.set(batch.partition, position);
-          options.onProgress?.(read, total);
-          // A partition is done once it reached the end captured at start. (The preference and
-          // identity topics are neither compacted nor transactional: no offset gaps to wait across.)
-          if (position >= range.end) {
-            pending.delete(batch.partition);
-            consumer.pause([{ topic, partitions: [batch.partition] }]);
-            if (pending.size === 0) finish();
-          }
-          await heartbeat();
-        } catch (error) {
-          failure = error;
-          finish();
+  const reader = await openReader(kafka, {
+    topics: [topic],
+    groupId: readerGroupId(options.groupPrefix),
+    maxBytesPerPartition: 10 << 20,
+    positions: ranges
+      .filter((r) => pending.has(r.partition))
+      .map((r) => ({ topic, partition: r.partition, offset: r.start.toString() })),
+    eachBatch: async ({ batch, heartbeat, resolveOffset, pause }) => {
+      try {
+        const range = byPartition.get(batch.partition);
+        if (!range || !pending.has(batch.partition)) return;
+        let position = positions.get(batch.partition) ?? range.start;
+        for (const message of batch.messages) {
+          const offset = BigInt(message.offset);
+          if (offset < position) continue; // a re-fetch of what was already handed over
+          if (offset >= range.end) break;
+          await options.onRecord({
+            topic,
+            partition: batch.partition,
+            offset: message.offset,
+            timestamp: Number(message.timestamp),
+            key: message.key ?? null,
+            value: message.value ?? null,
+          });
+          read += 1;
+          position = offset + 1n;
+          resolveOffset(message.offset);
         }
-      },
-    });
-    for (const range of ranges)
-      if (pending.has(range.partition))
-        consumer.seek({ topic, partition: range.partition, offset: range.start.toString() });
+        positions.set(batch.partition, position);
+        options.onProgress?.(read, total);
+        // A partition is done once it reached the end captured at start. (The preference and
+        // identity topics are neither compacted nor transactional: no offset gaps to wait across.)
+        if (position >= range.end) {
+          pending.delete(batch.partition);
+          pause();
+          if (pending.size === 0) finish();
+        }
+        await heartbeat();
+      } catch (error) {
+        failure = error;
+        finish();
+      }
+    },
+  });
+  try {
     await done;
   } finally {
-    await consumer.disconnect();
-    // Best effort: an empty group without offsets also expires on its own.
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await reader.stop();
   }
   if (failure !== null) throw failure;
   return summary();
@@ -181,4 +167,15 @@ async function partitionRanges(
       return { partition: w.partition, low, high, start: at < low ? low : at > high ? high : at };
     })
     .sort((a, b) => a.partition - b.partition);
+}
+
+/** Each partition's end offset now (exclusive): what a rebuild reads to, and what its swap checks again. */
+export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, string>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+  } finally {
+    await admin.disconnect();
+  }
 }

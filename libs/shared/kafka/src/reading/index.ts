@@ -1,0 +1,3 @@
+export * from './reader';
+export * from './bounded-read';
+export * from './decode-record';
