@@ -314,4 +314,18 @@ describe('read API against a projection of the real log', () => {
     expect(metrics).toContain('projector_events_total');
     expect(metrics).toMatch(/read_api_requests_total\{[^}]*route="\/v1\/contacts\/:externalId",status="200"/);
   });
+
+  it('CSV listings neutralise formula leads in what senders chose (externalId, sourceOfChange)', async () => {
+    const marker = randomUUID();
+    const formula = `=HYPERLINK("http://x.example","${marker}")`;
+    await h.publishPreferences([
+      preference(formula, 'email', 'unsubscribed', 1, { sourceOfChange: '@SUM(A1:A9)' }),
+    ]);
+    await waitFor(async () => (await h.historyCount(formula)) === 1);
+    const csv = await (await h.get('/v1/suppressions/email?format=csv&limit=1000', AUDIENCE_KEY)).text();
+    const line = csv.split('\n').find((l) => l.includes(marker)) ?? '';
+    const neutralised = `"'${formula.replaceAll('"', '""')}",`;
+    expect(line.slice(0, neutralised.length)).toBe(neutralised);
+    expect(line).toContain(`,"'@SUM(A1:A9)",`);
+  });
 });
