@@ -555,9 +555,12 @@ async function main(): Promise<void> {
     const simulatorsUrl = `http://127.0.0.1:${ports['provider-simulators']}`;
     const providers = simulatedProviders(simulatorsUrl);
 
+    const cpuProfileDir = process.env['BENCH_CPU_PROFILE_DIR'];
     system = new LocalSystem({
       logDir: stack.logDir,
       ports,
+      // A CPU profile of each service, written when it stops (docs/benchmarks.md "Profile").
+      nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
       envOf: (name) =>
         serviceEnv(name, {
           stack: {
