@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ALL_TOPICS, type TopicDeclaration } from '@optstream/contracts';
+import { ALL_TOPICS, topicConfigs, type TopicDeclaration } from '@optstream/contracts';
 import { stringify } from 'yaml';
 
 /**
@@ -30,7 +30,12 @@ export function kafkaTopic(topic: TopicDeclaration, replicas = 3): Record<string
       labels: { 'strimzi.io/cluster': STRIMZI_CLUSTER },
       annotations: { 'optstream.io/value-schema': `${topic.valueSchema}` },
     },
-    spec: { topicName: topic.name, partitions: topic.partitions, replicas, config: { ...topic.configs } },
+    spec: {
+      topicName: topic.name,
+      partitions: topic.partitions,
+      replicas,
+      config: { ...topicConfigs(topic, replicas) },
+    },
   };
 }
 
@@ -41,17 +46,23 @@ export function renderTopics(topics: readonly TopicDeclaration[] = ALL_TOPICS): 
   return documents(topics.map((t) => kafkaTopic(t)));
 }
 
-/** The dev overlay's patch: one replica per partition on a single-broker development cluster. */
+/**
+ * The dev overlay's patch: one replica per partition on a single-broker development cluster, where
+ * two in-sync replicas cannot exist (min.insync.replicas 2 would refuse every acks=all write).
+ */
 export function renderDevReplicas(topics: readonly TopicDeclaration[] = ALL_TOPICS): string {
   return documents(
     topics.map((t) => ({
       apiVersion: 'kafka.strimzi.io/v1beta2',
       kind: 'KafkaTopic',
       metadata: { name: resourceName(t.name) },
-      spec: { replicas: 1 },
+      spec: { replicas: 1, config: { ...REPLICATED_OFF } },
     })),
   );
 }
+
+/** The replicated configs back at what one replica allows. */
+const REPLICATED_OFF = { 'min.insync.replicas': '1' };
 
 export const GENERATED: ReadonlyArray<readonly [string, () => string]> = [
   [TOPICS_FILE, renderTopics],

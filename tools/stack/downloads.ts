@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { childFailure } from './children';
 import { StackError } from './errors';
 import { requireMaven } from './prerequisites';
 import { StackSettings } from './settings';
@@ -71,11 +72,12 @@ export async function ensureKafkaJars(s: StackSettings, log: (line: string) => v
     ],
     { encoding: 'utf8' },
   );
-  if (result.status !== 0) {
+  const failure = childFailure('mvn', result);
+  if (failure !== undefined) {
     throw new StackError(
       'kafka',
-      `Maven could not fetch the Kafka jars (exit ${result.status})`,
-      `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-20).join('\n'),
+      `Maven could not fetch the Kafka jars: ${failure}`,
+      `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n'),
     );
   }
   rmSync(libs, { recursive: true, force: true });
@@ -108,7 +110,8 @@ export async function ensureApicurio(s: StackSettings, log: (line: string) => vo
     const tarball = join(work, 'registry.tar.gz');
     await writeFile(tarball, archive);
     const untar = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8' });
-    if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
+    const untarFailure = childFailure('tar', untar);
+    if (untarFailure !== undefined) throw new Error(`${untarFailure}: ${untar.stderr ?? ''}`);
     rmSync(tarball);
   } catch (error) {
     throw new StackError('schema-registry', `could not fetch Apicurio Registry: ${(error as Error).message}`);

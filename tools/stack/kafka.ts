@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { childFailure } from './children';
 import { StackError } from './errors';
 import { javaCommand } from './prerequisites';
 import { portInUse } from './ports';
@@ -69,9 +70,14 @@ function formatOnce(s: StackSettings, libs: string): void {
   const uuid = spawnSync(java, ['-cp', classpath(libs), 'kafka.tools.StorageTool', 'random-uuid'], {
     encoding: 'utf8',
   });
-  const clusterId = uuid.stdout.trim().split('\n').pop();
-  if (uuid.status !== 0 || !clusterId)
-    throw new StackError(KAFKA, `StorageTool random-uuid failed: ${uuid.stderr.trim()}`);
+  const clusterId = uuid.stdout?.trim().split('\n').pop();
+  const uuidFailure = childFailure(java, uuid);
+  if (uuidFailure !== undefined || !clusterId)
+    throw new StackError(
+      KAFKA,
+      `StorageTool random-uuid failed: ${uuidFailure ?? 'no cluster id printed'}`,
+      uuid.stderr?.trim(),
+    );
   const format = spawnSync(
     java,
     [
@@ -88,8 +94,13 @@ function formatOnce(s: StackSettings, libs: string): void {
     ],
     { encoding: 'utf8' },
   );
-  if (format.status !== 0)
-    throw new StackError(KAFKA, `StorageTool format failed: ${format.stderr.trim() || format.stdout.trim()}`);
+  const formatFailure = childFailure(java, format);
+  if (formatFailure !== undefined)
+    throw new StackError(
+      KAFKA,
+      `StorageTool format failed: ${formatFailure}`,
+      format.stderr?.trim() || format.stdout?.trim(),
+    );
 }
 
 export function kafkaPid(s: StackSettings): number | undefined {
@@ -111,7 +122,7 @@ export async function startKafka(s: StackSettings, libs: string): Promise<void> 
   writeFileSync(configPath(s), serverProperties(s));
   writeFileSync(join(kafkaDir(s), 'log4j.properties'), log4jProperties(s));
   formatOnce(s, libs);
-  startDetached(s, {
+  await startDetached(s, {
     name: KAFKA,
     command: javaCommand(),
     args: [

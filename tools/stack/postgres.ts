@@ -1,8 +1,9 @@
 import { execSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { childFailure, firstClosedDirectory, type UserIds } from './children';
 import { StackError } from './errors';
 import { logTail, runningPid, startDetached } from './processes';
 import { portInUse } from './ports';
@@ -46,11 +47,12 @@ function postgresBinaries(): Binaries {
     ],
     { cwd: resolve(__dirname, '../..'), encoding: 'utf8' },
   );
-  if (probe.status !== 0) {
+  const failure = childFailure(process.execPath, probe);
+  if (failure !== undefined) {
     throw new StackError(
       POSTGRES,
       `the embedded PostgreSQL binaries (${pkg}) are not installed; run npm ci, or set OPTSTREAM_EXTERNAL_DATABASE_URL`,
-      probe.stderr.trim(),
+      `${failure}\n${probe.stderr ?? ''}`.trim(),
     );
   }
   binaries = JSON.parse(probe.stdout) as Binaries;
@@ -58,13 +60,38 @@ function postgresBinaries(): Binaries {
 }
 
 /** initdb and postgres refuse to run as root; as root we run them as a `postgres` system user. */
-function postgresUserIds(): { uid: number; gid: number } | undefined {
+function postgresUserIds(): UserIds | undefined {
   if (userInfo().uid !== 0) return undefined;
   const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
   if (id('-u').status !== 0) {
     execSync('groupadd --system postgres 2>/dev/null || true; useradd --system -g postgres postgres');
   }
   return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
+}
+
+/**
+ * As root, the server runs as `postgres`, which must be able to enter every directory on the way to
+ * its binaries, its data and initdb's password file. A clone in a private folder (a 0700 temp dir,
+ * /root) is not: say which folder and what to do, instead of an initdb that cannot even start.
+ */
+export function requirePostgresCanReach(s: StackSettings, ids: UserIds, bins = postgresBinaries()): void {
+  const places: [string, string][] = [
+    ['its binaries', dirname(bins.initdb)],
+    ['its data directory', dataDir(s)],
+    ['the temporary directory', tmpdir()],
+  ];
+  for (const [what, path] of places) {
+    const closed = firstClosedDirectory(path, ids);
+    if (closed === undefined) continue;
+    throw new StackError(
+      POSTGRES,
+      `PostgreSQL refuses to run as root, so the stack runs it as the "postgres" user (uid ${ids.uid}), ` +
+        `and that user cannot enter ${closed} on the way to ${what} (${path}). Fix one of: ` +
+        `\`chmod o+x ${closed}\` (lets other users pass through, not list it); clone the repository into ` +
+        `a directory other users can enter (for example under /srv or /opt); run as a user other than root; ` +
+        `or set OPTSTREAM_EXTERNAL_DATABASE_URL to use a PostgreSQL server of your own.`,
+    );
+  }
 }
 
 async function initialiseOnce(s: StackSettings, log: (line: string) => void): Promise<void> {
@@ -93,11 +120,12 @@ async function initialiseOnce(s: StackSettings, log: (line: string) => void): Pr
       ],
       { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, ...(ids ?? {}) },
     );
-    if (init.status !== 0)
+    const failure = childFailure('initdb', init);
+    if (failure !== undefined)
       throw new StackError(
         POSTGRES,
-        `initdb failed (exit ${init.status})`,
-        `${init.stdout}\n${init.stderr}`.trim(),
+        `initdb failed: ${failure}`,
+        `${init.stdout ?? ''}\n${init.stderr ?? ''}`.trim(),
       );
   } finally {
     rmSync(passwordFile, { force: true });
@@ -117,9 +145,10 @@ export async function startPostgres(s: StackSettings, log: (line: string) => voi
       `port ${s.postgresPort} is taken by a process this stack did not start; set OPTSTREAM_POSTGRES_PORT, or OPTSTREAM_EXTERNAL_DATABASE_URL to use that server`,
     );
   }
-  await initialiseOnce(s, log);
   const ids = postgresUserIds();
-  startDetached(s, {
+  if (ids) requirePostgresCanReach(s, ids);
+  await initialiseOnce(s, log);
+  await startDetached(s, {
     name: POSTGRES,
     command: postgresBinaries().postgres,
     args: [

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StackError } from './errors';
 import { StackSettings } from './settings';
 import { waitUntil } from './wait';
 
@@ -48,7 +49,8 @@ export function runningPid(s: StackSettings, name: string, marker: string): numb
   return undefined;
 }
 
-export function startDetached(s: StackSettings, spec: ProcessSpec): number {
+/** Starts `spec` detached, its output in its log; a child that cannot start is an error saying why. */
+export async function startDetached(s: StackSettings, spec: ProcessSpec): Promise<number> {
   mkdirSync(s.runDir, { recursive: true });
   mkdirSync(s.logDir, { recursive: true });
   const log = openSync(logFile(s, spec.name), 'a');
@@ -61,7 +63,13 @@ export function startDetached(s: StackSettings, spec: ProcessSpec): number {
       ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
       ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
     });
-    if (child.pid === undefined) throw new Error(`could not start ${spec.command}`);
+    // ENOENT or EACCES arrive as an 'error' event instead of 'spawn', with no pid.
+    const failed = await new Promise<Error | undefined>((settle) => {
+      child.once('spawn', () => settle(undefined));
+      child.once('error', settle);
+    });
+    if (failed !== undefined || child.pid === undefined)
+      throw new StackError(spec.name, `could not start ${spec.command}: ${failed?.message ?? 'no pid'}`);
     child.unref();
     writeFileSync(pidFile(s, spec.name), `${child.pid}\n`);
     return child.pid;

@@ -37,7 +37,7 @@ export async function startRegistry(s: StackSettings, jar: string): Promise<void
     }
   }
   const db = jdbcUrl(s);
-  startDetached(s, {
+  await startDetached(s, {
     name: REGISTRY,
     command: javaCommand(),
     args: ['-Xmx512m', marker(s), '-jar', jar],

@@ -2,6 +2,7 @@ import { ConfigError } from '@optstream/config';
 import { TOPICS } from '@optstream/contracts';
 import { AvroCodec, createKafkaClient, EventPublisher } from '@optstream/kafka';
 import { loadCliConfig } from './config/cli-config';
+import { localStackEnv } from './config/local-stack-env';
 import { AUDIT_USAGE, parseAuditArgs } from './audit/audit-options';
 import { auditFromEnv } from './audit/audit-runtime';
 import { BACKFILL_USAGE, parseBackfillArgs } from './backfill/backfill-options';
@@ -139,6 +140,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const command =
     name === undefined || name === '--help' || name === '-h' ? COMMANDS['help'] : COMMANDS[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
+  if (command !== COMMANDS['help'] && !rest.includes('--help') && !rest.includes('-h')) {
+    // After `npm start` with nothing set, use its stack the way its services do, and say so.
+    const local = localStackEnv(process.env);
+    if (local.notice !== undefined) process.stderr.write(`${local.notice}\n`);
+    Object.assign(process.env, local.added);
+  }
   await command(rest);
 }
 

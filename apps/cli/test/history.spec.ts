@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -372,6 +372,41 @@ describe('optstream history: the audit trail straight from Kafka, agreeing with 
     expect(body.map((r) => r[0])).toEqual((await readModel.history(A)).map((h) => h.event.eventId));
     // The apostrophe keeps a spreadsheet from running a sender's text as a formula.
     expect(body.find((r) => r[0] === a1.eventId)?.[6]).toBe(`'=Signup Form, "footer"`);
+  });
+
+  it('with nothing set, the CLI uses the local stack (the endpoints stack:up writes) and says which', async () => {
+    const stackDir = mkdtempSync(join(tmpdir(), 'optstream-cli-stack-'));
+    mkdirSync(join(stackDir, 'run'));
+    const database = new URL(testDatabaseUrl());
+    writeFileSync(
+      join(stackDir, 'run', 'endpoints.env'),
+      `KAFKA_BROKERS=${kafkaConfig.KAFKA_BROKERS.join(',')}\nSCHEMA_REGISTRY_URL=${kafkaConfig.SCHEMA_REGISTRY_URL}\nDATABASE_URL=${database.toString()}\n`,
+    );
+    const args = [
+      'history',
+      '--contact',
+      A,
+      '--topic',
+      topics.preferences,
+      '--identity-topic',
+      topics.identity,
+    ];
+    const { code, stdout, stderr } = await runCli([...args, '--format', 'json'], {
+      KAFKA_BROKERS: undefined,
+      SCHEMA_REGISTRY_URL: undefined,
+      DATABASE_URL: undefined,
+      OPTSTREAM_STACK_DIR: stackDir,
+    });
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(stderr).toContain(
+      `using the local stack (${join(stackDir, 'run', 'endpoints.env')}): Kafka ${kafkaConfig.KAFKA_BROKERS.join(',')}, schema registry ${kafkaConfig.SCHEMA_REGISTRY_URL}`,
+    );
+    expect(stderr).toContain(`:***@${database.host}`); // the database password is not printed
+    const ids = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { eventId: string }).eventId);
+    expect(ids).toEqual((await readModel.history(A)).map((h) => h.event.eventId));
   });
 
   it('rejects a command line it cannot answer precisely', () => {

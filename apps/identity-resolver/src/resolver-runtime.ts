@@ -45,6 +45,7 @@ export async function startResolver(
   const ownTopics = resolverTopics(config);
   await provisionContracts(kafka, codec, ownTopics, {
     ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+    producer: { name: 'identity-resolver', warn: (message) => log.warn(message) },
   });
   const publisher = new EventPublisher(
     kafka,

@@ -36,6 +36,7 @@ export async function startGatewayRuntime(
   // The gateway writes two topics; it makes sure they exist and their schemas are registered before serving.
   await provisionContracts(kafka, codec, [TOPICS.contactInbound, TOPICS.ingestionDeadLetter], {
     ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+    producer: { name: 'ingestion-gateway', warn: (message) => log.warn(message) },
   });
   const publisher = new EventPublisher(
     kafka,

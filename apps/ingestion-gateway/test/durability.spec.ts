@@ -2,8 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { TOPICS } from '@optstream/contracts';
-import { readTopic, waitFor } from '@optstream/testing';
+import { TOPICS, type ContactInbound } from '@optstream/contracts';
+import { freePort, readTopic, spawnService, waitFor, type ServiceProcess } from '@optstream/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import {
   down,
   loadStackSettings,
@@ -17,8 +18,9 @@ import { GatewayHarness } from './gateway-harness';
 jest.setTimeout(300_000);
 
 /**
- * Rule 1 of docs/architecture.md under a broker outage, on a stack of its own (so stopping its broker disturbs no other suite):
- * stop Kafka, send 1,000 events, start Kafka — all 1,000 arrive, each exactly once.
+ * Rule 1 of docs/architecture.md under a broker outage, on a stack of its own (so stopping its broker
+ * disturbs no other suite): stop Kafka, send 1,000 events, start Kafka — all 1,000 arrive, each exactly
+ * once. Then the same with the gateway as its own process killed (-9) while the events wait in its spool.
  */
 describe('durability: the broker goes away while webhooks keep coming', () => {
   const root = mkdtempSync(join(tmpdir(), 'optstream-durability-'));
@@ -90,8 +92,82 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
     expect(new Set(ids).size).toBe(1000);
   });
 
-  async function spoolDepth(): Promise<number> {
-    const metrics = await (await fetch(h.url('/metrics'))).text();
+  it('events spooled during an outage survive kill -9 of the gateway and are published once after its restart; a second gateway on that spool is refused', async () => {
+    const env: NodeJS.ProcessEnv = {
+      KAFKA_BROKERS: endpoints.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+      TOPIC_PARTITIONS: '3',
+      OPTSTREAM_HASH_KEY: h.config.OPTSTREAM_HASH_KEY,
+      SENDGRID_WEBHOOK_PUBLIC_KEY: h.config.SENDGRID_WEBHOOK_PUBLIC_KEY ?? '',
+      SPOOL_DIR: mkdtempSync(join(tmpdir(), 'optstream-crash-spool-')),
+      LOG_LEVEL: 'info',
+    };
+    const started: ServiceProcess[] = [];
+    const gatewayProcess = async () => {
+      const p = spawnService('ingestion-gateway', await freePort(), env);
+      started.push(p);
+      return p;
+    };
+    try {
+      const gateway = await gatewayProcess();
+      await gateway.ready();
+
+      // A second replica given the same spool directory stops at start, saying why.
+      const replica = await gatewayProcess();
+      await expect(replica.ready()).rejects.toThrow(/exited/);
+      expect((await replica.terminate()).code).not.toBe(0);
+      expect(replica.output()).toContain('two gateways cannot share a spool directory');
+
+      await stopKafka(settings);
+      const run = randomBytes(4).toString('hex');
+      const events = Array.from({ length: 200 }, (_, i) => ({
+        email: `crash.${run}.${i}@example.com`,
+        timestamp: 1_767_225_600 + i,
+        event: 'unsubscribe',
+        sg_event_id: `${run}-${i}`,
+      }));
+      for (let i = 0; i < events.length; i += 50) {
+        const body = JSON.stringify(events.slice(i, i + 50));
+        const response = await fetch(`${gateway.url}/webhooks/sendgrid`, {
+          method: 'POST',
+          body,
+          headers: h.sendgridHeaders(body),
+        });
+        expect(response.status).toBe(200);
+      }
+      expect(await spoolDepth(gateway.url)).toBe(200);
+      expect((await gateway.terminate('SIGKILL')).signal).toBe('SIGKILL');
+
+      await startKafkaAgain(settings, quiet);
+      const restarted = await gatewayProcess();
+      await restarted.ready();
+      await waitFor(async () => (await spoolDepth(restarted.url)) === 0, {
+        timeoutMs: 120_000,
+        description: 'the restarted gateway to drain the spool it recovered',
+      });
+
+      const refs = await providerRefsOnTopic(TOPICS.contactInbound.name);
+      const ours = refs.filter((ref) => ref.startsWith(`${run}-`));
+      expect(ours).toHaveLength(200);
+      expect(new Set(ours)).toEqual(new Set(events.map((e) => e.sg_event_id)));
+    } finally {
+      for (const p of started) p.kill();
+    }
+  });
+
+  /** Every message now on `topic` (up to its end offsets), as the providerEventRef it carries. */
+  async function providerRefsOnTopic(topic: string): Promise<string[]> {
+    const admin = new Kafka({ brokers: [endpoints.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+    const count = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    const messages = await readTopic([endpoints.kafkaBrokers], topic, { count, timeoutMs: 60_000 });
+    const values = await Promise.all(messages.map((m) => h.codec.decode<ContactInbound>(m.message.value)));
+    return values.map((v) => v.source.providerEventRef);
+  }
+
+  async function spoolDepth(url = h.url('')): Promise<number> {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
     const match = /ingestion_spool_depth\{[^}]*\} (\d+)/.exec(metrics);
     return Number(match?.[1] ?? NaN);
   }

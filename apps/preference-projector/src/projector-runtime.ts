@@ -40,11 +40,17 @@ export function projectorTopics(config: ProjectorConfig): TopicDeclaration[] {
   ];
 }
 
-export async function connectKafka(config: ProjectorConfig): Promise<{ kafka: Kafka; codec: AvroCodec }> {
+export async function connectKafka(
+  config: ProjectorConfig,
+  log?: Logger,
+): Promise<{ kafka: Kafka; codec: AvroCodec }> {
   const kafka = createKafkaClient(config, 'preference-projector');
   const codec = AvroCodec.fromConfig(config);
   await provisionContracts(kafka, codec, projectorTopics(config), {
     ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+    ...(log
+      ? { producer: { name: 'preference-projector', warn: (message: string) => log.warn(message) } }
+      : {}),
   });
   return { kafka, codec };
 }
@@ -70,7 +76,7 @@ export async function startProjectorRuntime(
 ): Promise<ProjectorRuntime> {
   const db = await openProjectorDatabase(config, 'preference-projector', log);
   const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
-  const { kafka, codec } = await connectKafka(config);
+  const { kafka, codec } = await connectKafka(config, log);
   // Erasure requests go to the gateway's inbound topic: the projector registers its schema there but
   // never creates the topic (the gateway owns its partitions and retention).
   await codec.register(config.INBOUND_TOPIC, SCHEMAS[TOPICS.contactInbound.valueSchema]);

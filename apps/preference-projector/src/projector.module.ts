@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ContactsController } from './api/contacts.controller';
 import { DataSubjectController } from './api/data-subject.controller';
 import { ListingsController } from './api/listings.controller';
@@ -12,7 +13,11 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       controllers: [ContactsController, ListingsController, DataSubjectController, HealthController],
-      providers: [{ provide: PROJECTOR_RUNTIME, useValue: runtime }, ApiKeyGuard],
+      // Every route is checked, so one added without a scope is denied rather than open.
+      providers: [
+        { provide: PROJECTOR_RUNTIME, useValue: runtime },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
     };
   }
 }

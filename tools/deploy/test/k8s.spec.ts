@@ -158,7 +158,7 @@ describe('deploy/k8s', () => {
     ['dev', 1],
     ['prod', 3],
   ] as const)(
-    '%s: one KafkaTopic per declared topic, with its partitions and configs',
+    '%s: one KafkaTopic per declared topic, with its partitions and configs (min.insync.replicas 2 once replicated)',
     (overlay, replicas) => {
       const topics = objects(overlay).filter((o) => o.kind === 'KafkaTopic');
       expect(topics.map((t) => t.spec.topicName).sort()).toEqual(ALL_TOPICS.map((t) => t.name).sort());
@@ -168,7 +168,8 @@ describe('deploy/k8s', () => {
           topicName: declared.name,
           partitions: declared.partitions,
           replicas,
-          config: declared.configs,
+          // acks=all means two brokers hold a write where there are replicas; one broker cannot.
+          config: { ...declared.configs, 'min.insync.replicas': replicas > 1 ? '2' : '1' },
         });
         expect(topic.metadata.labels?.['strimzi.io/cluster']).toBeTruthy();
       }

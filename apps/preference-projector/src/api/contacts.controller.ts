@@ -1,9 +1,9 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { keyedHash } from '@optstream/pii-crypto';
 import { profileTraits, stateAsOf } from '@optstream/preferences-domain';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard, RequireScope } from '../http/api-key.guard';
+import { RequireScope } from '../http/api-key.guard';
 import { httpError } from '@optstream/http-errors';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
 import { externalIdParam, isoParam, lookupParam } from './params';
@@ -11,7 +11,6 @@ import { channelsView, contactView, historyView } from './views';
 
 @ApiTags('contacts')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
 @RequireScope('read')
 @Controller('v1')
 export class ContactsController {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Delete, Get, HttpCode, Inject, Param, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { httpError } from '@optstream/http-errors';
-import { ApiKeyGuard, RequireScope } from '../http/api-key.guard';
+import { RequireScope } from '../http/api-key.guard';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
 import { erasureMessage } from '@optstream/erasure-requests';
 import { externalIdParam } from './params';
@@ -19,7 +19,6 @@ import { contactView, historyView } from './views';
  */
 @ApiTags('data-subject requests')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
 @RequireScope('admin')
 @Controller('v1')
 export class DataSubjectController {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   Listings,
@@ -8,7 +8,7 @@ import {
 } from '@optstream/preferences-data-access';
 import { CHANNEL_ORDER, type KnownChannel, type KnownStatus } from '@optstream/preferences-domain';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard, RequireScope } from '../http/api-key.guard';
+import { RequireScope } from '../http/api-key.guard';
 import { httpError } from '@optstream/http-errors';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
 import { CONTENT_TYPE, encodeRows, type Format } from './stream-format';
@@ -22,7 +22,6 @@ const DEFAULT_LIMIT = 1_000;
  */
 @ApiTags('audiences')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
 @RequireScope('audiences')
 @Controller('v1')
 export class ListingsController {

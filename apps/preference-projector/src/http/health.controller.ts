@@ -1,9 +1,11 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
+import { PublicRoute } from './api-key.guard';
 import { httpError } from '@optstream/http-errors';
 
 @ApiExcludeController()
+@PublicRoute()
 @Controller()
 export class HealthController {
   constructor(@Inject(PROJECTOR_RUNTIME) private readonly runtime: ProjectorRuntime) {}

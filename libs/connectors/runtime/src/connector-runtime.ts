@@ -91,6 +91,7 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
   const codec = AvroCodec.fromConfig(config);
   await provisionContracts(kafka, codec, connectorTopics(config), {
     ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+    producer: { name: service, warn: (message) => log.warn(message) },
   });
   const publisher = new EventPublisher(kafka, codec, {});
   await publisher.connect();

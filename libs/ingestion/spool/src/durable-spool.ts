@@ -7,6 +7,7 @@ import { readBatch } from './segment-reader';
 import { SegmentWriter } from './segment-writer';
 import { SerialQueue } from './serial-queue';
 import { SpoolError, SpoolFullError } from './spool-error';
+import { SpoolLock, type SpoolLockOptions } from './spool-lock';
 import { resolveSpoolOptions, type ResolvedSpoolOptions, type SpoolOptions } from './spool-options';
 import type { SpoolRecord } from './spool-record';
 import type { SpoolWarning } from './spool-warning';
@@ -33,7 +34,8 @@ export interface OpenedSpool {
  * lost). append() resolves only once the records are fsync'd, so a 2xx built on it survives a crash;
  * drain() republishes them in append order and deletes what Kafka has acknowledged. Delivery is at least
  * once: a crash between publish and checkpoint repeats that one batch (event ids make it harmless).
- * One process per directory: two writers on the same files would interleave and corrupt them.
+ * One process per directory: two writers on the same files would interleave and corrupt them, so
+ * `open` takes the directory's lock (SpoolLock) and refuses a directory another live process holds.
  */
 export class DurableSpool {
   private readonly appends = new SerialQueue();
@@ -42,6 +44,7 @@ export class DurableSpool {
 
   private constructor(
     private readonly dir: string,
+    private readonly lock: SpoolLock,
     private readonly options: ResolvedSpoolOptions,
     private readonly writer: SegmentWriter,
     /** Oldest first; the last is the writer's segment. Drain removes from the front, rotation adds. */
@@ -51,22 +54,29 @@ export class DurableSpool {
     private pendingBytes: number,
   ) {}
 
-  static async open(dir: string, options: SpoolOptions): Promise<OpenedSpool> {
-    const resolved = resolveSpoolOptions(options);
-    const state = await recoverSpool(dir);
-    const active = state.segments[state.segments.length - 1];
-    if (active === undefined) throw new Error('recovery returned no segment');
-    const writer = await SegmentWriter.open(dir, active.id, active.size);
-    const spool = new DurableSpool(
-      dir,
-      resolved,
-      writer,
-      state.segments,
-      state.position,
-      state.pendingRecords,
-      state.pendingBytes,
-    );
-    return { spool, warnings: state.warnings };
+  static async open(dir: string, options: SpoolOptions & SpoolLockOptions): Promise<OpenedSpool> {
+    const resolved = resolveSpoolOptions(spoolOptionsOnly(options));
+    const lock = await SpoolLock.acquire(dir, options);
+    try {
+      const state = await recoverSpool(dir);
+      const active = state.segments[state.segments.length - 1];
+      if (active === undefined) throw new Error('recovery returned no segment');
+      const writer = await SegmentWriter.open(dir, active.id, active.size);
+      const spool = new DurableSpool(
+        dir,
+        lock,
+        resolved,
+        writer,
+        state.segments,
+        state.position,
+        state.pendingRecords,
+        state.pendingBytes,
+      );
+      return { spool, warnings: state.warnings };
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
 
   /**
@@ -149,6 +159,7 @@ export class DurableSpool {
       if (this.closed) return;
       this.closed = true;
       await this.writer.close();
+      await this.lock.release();
     });
   }
 
@@ -226,3 +237,9 @@ export class DurableSpool {
     return segment;
   }
 }
+
+const spoolOptionsOnly = ({ maxBytes, maxRecords, segmentBytes }: SpoolOptions): SpoolOptions => ({
+  maxBytes,
+  maxRecords,
+  ...(segmentBytes === undefined ? {} : { segmentBytes }),
+});

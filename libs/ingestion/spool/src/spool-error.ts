@@ -12,7 +12,9 @@ export type SpoolErrorCode =
   /** The spool was closed. */
   | 'CLOSED'
   /** Options that can never work (configuration error). */
-  | 'INVALID_OPTIONS';
+  | 'INVALID_OPTIONS'
+  /** Another live process holds the spool directory (two gateways configured with one SPOOL_DIR). */
+  | 'LOCKED';
 
 export class SpoolError extends Error {
   constructor(

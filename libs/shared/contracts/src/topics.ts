@@ -95,5 +95,17 @@ function deadLetter(name: string, producers: readonly string[]): TopicDeclaratio
   };
 }
 
+/**
+ * Configs every topic gets once it has more than one replica, i.e. in every replicated deployment. With
+ * acks=all (all our producers), a write is then acknowledged only when two replicas hold it, so it
+ * survives the loss of its leader; with the broker default of 1 it could live on the leader alone. A
+ * single-broker development stack cannot have two in-sync replicas and goes without.
+ */
+export const REPLICATED_TOPIC_CONFIGS: Readonly<Record<string, string>> = { 'min.insync.replicas': '2' };
+
+/** A topic's configs for a deployment where it has `replicas` replicas. */
+export const topicConfigs = (topic: TopicDeclaration, replicas: number): Readonly<Record<string, string>> =>
+  replicas > 1 ? { ...topic.configs, ...REPLICATED_TOPIC_CONFIGS } : topic.configs;
+
 export type TopicKey = keyof typeof TOPICS;
 export const ALL_TOPICS: readonly TopicDeclaration[] = Object.values(TOPICS);
