@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { TOPICS } from '@optstream/contracts';
+import { deadLetterTopicAs, TOPICS } from '@optstream/contracts';
 import { parseSendgridPublicKey } from '@optstream/ingestion-domain';
 import { DurableSpool } from '@optstream/ingestion-spool';
 import { AvroCodec, createKafkaClient, EventPublisher, provisionContracts } from '@optstream/kafka';
@@ -34,9 +34,21 @@ export async function startGatewayRuntime(
   const kafka = createKafkaClient(config, 'ingestion-gateway');
   const codec = AvroCodec.fromConfig(config);
   // The gateway writes two topics; it makes sure they exist and their schemas are registered before serving.
-  await provisionContracts(kafka, codec, [TOPICS.contactInbound, TOPICS.ingestionDeadLetter], {
-    ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
-  });
+  await provisionContracts(
+    kafka,
+    codec,
+    [
+      TOPICS.contactInbound,
+      deadLetterTopicAs(
+        TOPICS.ingestionDeadLetter,
+        TOPICS.ingestionDeadLetter.name,
+        config.DEAD_LETTER_RETENTION_MS,
+      ),
+    ],
+    {
+      ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+    },
+  );
   const publisher = new EventPublisher(
     kafka,
     codec,
