@@ -74,7 +74,7 @@ export async function startGatewayRuntime(
     config,
     log,
     metrics,
-    intake: new IntakeService(inbound, codec, metrics),
+    intake: new IntakeService(inbound, codec, metrics, hashKey),
     inbound,
     sendgridPublicKey,
     hashKey,
