@@ -107,6 +107,7 @@ describe('optstream dlq: list and replay dead letters', () => {
       code: 'INVALID_EMAIL',
       reason: 'email is not an address',
       at: T0,
+      redacted: null,
     }),
     L4: failedMessage(
       { topic: topics.inbound, partition: 1, offset: '3' },

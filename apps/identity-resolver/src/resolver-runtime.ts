@@ -1,4 +1,4 @@
-import { TOPICS, type TopicDeclaration } from '@optstream/contracts';
+import { deadLetterTopicAs, TOPICS, type TopicDeclaration } from '@optstream/contracts';
 import { DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
 import { uuidV5Ids } from '@optstream/identity-domain';
 import {
@@ -29,7 +29,7 @@ export const resolverTopics = (config: ResolverConfig): TopicDeclaration[] => [
   { ...TOPICS.contactInbound, name: config.INBOUND_TOPIC },
   { ...TOPICS.identity, name: config.IDENTITY_TOPIC },
   { ...TOPICS.marketingPreferenceUpdated, name: config.PREFERENCES_TOPIC },
-  { ...TOPICS.identityDeadLetter, name: config.DEAD_LETTER_TOPIC },
+  deadLetterTopicAs(TOPICS.identityDeadLetter, config.DEAD_LETTER_TOPIC, config.DEAD_LETTER_RETENTION_MS),
 ];
 
 export async function startResolver(

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { TOPICS } from '@optstream/contracts';
+import { deadLetterTopicAs, TOPICS } from '@optstream/contracts';
 import { parseSendgridPublicKey } from '@optstream/ingestion-domain';
 import { DurableSpool } from '@optstream/ingestion-spool';
 import { AvroCodec, createKafkaClient, EventPublisher, provisionContracts } from '@optstream/kafka';
@@ -34,10 +34,22 @@ export async function startGatewayRuntime(
   const kafka = createKafkaClient(config, 'ingestion-gateway');
   const codec = AvroCodec.fromConfig(config);
   // The gateway writes two topics; it makes sure they exist and their schemas are registered before serving.
-  await provisionContracts(kafka, codec, [TOPICS.contactInbound, TOPICS.ingestionDeadLetter], {
-    ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
-    producer: { name: 'ingestion-gateway', warn: (message) => log.warn(message) },
-  });
+  await provisionContracts(
+    kafka,
+    codec,
+    [
+      TOPICS.contactInbound,
+      deadLetterTopicAs(
+        TOPICS.ingestionDeadLetter,
+        TOPICS.ingestionDeadLetter.name,
+        config.DEAD_LETTER_RETENTION_MS,
+      ),
+    ],
+    {
+      ...(config.TOPIC_PARTITIONS ? { partitions: config.TOPIC_PARTITIONS } : {}),
+      producer: { name: 'ingestion-gateway', warn: (message) => log.warn(message) },
+    },
+  );
   const publisher = new EventPublisher(
     kafka,
     codec,
@@ -63,7 +75,7 @@ export async function startGatewayRuntime(
     config,
     log,
     metrics,
-    intake: new IntakeService(inbound, codec, metrics),
+    intake: new IntakeService(inbound, codec, metrics, hashKey),
     inbound,
     sendgridPublicKey,
     hashKey,

@@ -72,7 +72,9 @@ describe('ingestion-gateway endpoints, signed the way each provider signs, again
     );
     const letter = await h.decodeDeadLetter(letterMessage!);
     expect(letter.errorCode).toBe('INVALID_EMAIL');
-    expect(JSON.parse(letter.originalValue!.toString())).toEqual(events[3]);
+    // The item is kept for the operator, its personal values are not (docs/privacy.md).
+    expect(JSON.parse(letter.originalValue!.toString())).toEqual({ ...events[3], email: '[redacted]' });
+    expect(letter.redacted).toContain('keyed hashes');
     expect(letter.originalTopic).toBeNull();
   });
 
@@ -152,6 +154,37 @@ describe('ingestion-gateway endpoints, signed the way each provider signs, again
       ...h.twilioHeaders({ ...params, Body: 'START' }),
     });
     expect(forged.status).toBe(403);
+  });
+
+  it('Twilio: a signed message the gateway cannot map is dead-lettered without the sender, recipient or text', async () => {
+    const sid = `SMnot-hex-${randomBytes(4).toString('hex')}`;
+    const params = {
+      MessageSid: sid,
+      AccountSid: 'AC123',
+      From: '+14155550187',
+      To: '+14155559999',
+      Body: 'STOP',
+      OptOutType: 'STOP',
+      FromCity: 'SAN FRANCISCO',
+    };
+    const body = new URLSearchParams(params).toString();
+    const response = await h.post('/webhooks/twilio/sms', body, h.twilioHeaders(params));
+    expect(response.status).toBe(200);
+    const [letterMessage] = await h.deadLetters.until((m) =>
+      (m.value?.toString('latin1') ?? '').includes(sid),
+    );
+    const letter = await h.decodeDeadLetter(letterMessage!);
+    expect(letter.errorCode).toBe('INVALID_FIELD');
+    const text = `${letter.originalValue?.toString()} ${letter.reason}`;
+    for (const personal of ['4155550187', '4155559999', 'SAN FRANCISCO', 'SAN+FRANCISCO']) {
+      expect(text).not.toContain(personal);
+    }
+    // What the operator needs to see stays: which message, and that a sender was there.
+    const kept = new URLSearchParams(letter.originalValue!.toString());
+    expect(kept.get('MessageSid')).toBe(sid);
+    expect(kept.get('From')).toMatch(/^\[phone:.+\]$/);
+    expect(kept.get('Body')).toBe('[redacted]');
+    expect(letter.redacted).toContain('keyed hashes');
   });
 
   it('Mailchimp: answers the validation ping, takes unsubscribes with the URL secret, refuses a wrong one', async () => {

@@ -1,4 +1,4 @@
-import { SCHEMAS, TOPICS, type TopicDeclaration } from '@optstream/contracts';
+import { deadLetterTopicAs, SCHEMAS, TOPICS, type TopicDeclaration } from '@optstream/contracts';
 import { AvroCodec, createKafkaClient, EventPublisher, provisionContracts } from '@optstream/kafka';
 import { createLogger, type Logger } from '@optstream/observability';
 import { openDatabase } from '@optstream/postgres';
@@ -36,7 +36,11 @@ export function projectorTopics(config: ProjectorConfig): TopicDeclaration[] {
     { ...TOPICS.marketingPreferenceUpdated, name: config.PREFERENCES_TOPIC },
     { ...TOPICS.identity, name: config.IDENTITY_TOPIC },
     { ...TOPICS.contactPreferencesState, name: config.STATE_TOPIC },
-    { ...TOPICS.preferencesDeadLetter, name: config.DEAD_LETTER_TOPIC },
+    deadLetterTopicAs(
+      TOPICS.preferencesDeadLetter,
+      config.DEAD_LETTER_TOPIC,
+      config.DEAD_LETTER_RETENTION_MS,
+    ),
   ];
 }
 

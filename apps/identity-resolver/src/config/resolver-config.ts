@@ -1,5 +1,5 @@
 import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
-import { TOPICS } from '@optstream/contracts';
+import { DEAD_LETTER_RETENTION_MS, TOPICS } from '@optstream/contracts';
 import { z } from 'zod';
 
 const base64Key = z
@@ -30,6 +30,7 @@ export const resolverConfigSchema = kafkaConfigSchema
     IDENTITY_TOPIC: z.string().min(1).default(TOPICS.identity.name),
     PREFERENCES_TOPIC: z.string().min(1).default(TOPICS.marketingPreferenceUpdated.name),
     DEAD_LETTER_TOPIC: z.string().min(1).default(TOPICS.identityDeadLetter.name),
+    DEAD_LETTER_RETENTION_MS: env.positiveInt(DEAD_LETTER_RETENTION_MS),
     TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })

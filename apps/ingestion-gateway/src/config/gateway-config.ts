@@ -1,4 +1,5 @@
 import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
+import { DEAD_LETTER_RETENTION_MS } from '@optstream/contracts';
 import { z } from 'zod';
 
 const base64Key = z
@@ -62,6 +63,8 @@ export const gatewayConfigSchema = kafkaConfigSchema.extend({
   PUBLISH_TIMEOUT_MS: env.positiveInt(10_000),
   BODY_LIMIT_BYTES: env.positiveInt(1024 * 1024),
   TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
+  /** How long ingestion.dead-letter.v1 keeps a dead letter when the gateway creates it (docs/privacy.md). */
+  DEAD_LETTER_RETENTION_MS: env.positiveInt(DEAD_LETTER_RETENTION_MS),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

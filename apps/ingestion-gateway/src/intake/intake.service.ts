@@ -1,15 +1,23 @@
 import { DeadLetter, TOPICS } from '@optstream/contracts';
-import { MapResult, MappedRejection } from '@optstream/ingestion-domain';
+import {
+  MapResult,
+  MappedRejection,
+  redactDeadLetterBody,
+  redactDeadLetterItem,
+  type AddressToken,
+} from '@optstream/ingestion-domain';
 import { SpoolRecord } from '@optstream/ingestion-spool';
 import { AvroCodec, deadLetterFromHttp, HEADER } from '@optstream/kafka';
 import { traceparentOfSpan, withSpan } from '@optstream/observability';
+import { keyedHash } from '@optstream/pii-crypto';
 import { Endpoint, GatewayMetrics } from '../observability/gateway-metrics';
 import { Durability, InboundPublisher, RecordContext } from './inbound-publisher';
 
 /**
  * single: one object from our own systems or a Segment call; a bad one is answered 400 and nothing is published.
  * provider: a provider's webhook; good events go through, bad ones go to the dead-letter topic with their
- * original payload, and the provider gets 2xx so it does not retry forever (rule 7 of docs/architecture.md).
+ * payload, personal values replaced (docs/privacy.md), and the provider gets 2xx so it does not retry
+ * forever (rule 7 of docs/architecture.md).
  */
 export type IntakeMode = 'single' | 'provider';
 
@@ -37,6 +45,7 @@ export class IntakeService {
     private readonly publisher: InboundPublisher,
     private readonly codec: AvroCodec,
     private readonly metrics: GatewayMetrics,
+    private readonly hashKey: Buffer,
   ) {}
 
   /**
@@ -80,11 +89,13 @@ export class IntakeService {
   }
 
   private async deadLetterRecord(request: IntakeRequest, rejection: MappedRejection): Promise<SpoolRecord> {
-    // A single-event webhook keeps its exact bytes; an item of a batch keeps its own JSON.
-    const body =
+    // A single-event webhook keeps its body; an item of a batch its own JSON. Either way with its
+    // addresses as keyed hashes and other personal values dropped: HTTP input cannot be replayed into
+    // the pipeline anyway, and an erasure could never reach it here.
+    const { body, redacted } =
       request.results.length === 1
-        ? request.rawBody
-        : Buffer.from(JSON.stringify(rejection.original) ?? 'null');
+        ? redactDeadLetterBody(request.rawBody, this.addressToken)
+        : redactDeadLetterItem(rejection.original, this.addressToken);
     const letter: DeadLetter = deadLetterFromHttp('ingestion-gateway', {
       body,
       key: null,
@@ -92,6 +103,7 @@ export class IntakeService {
       code: rejection.code,
       reason: rejection.reason,
       at: request.receivedAt,
+      redacted,
     });
     return {
       topic: TOPICS.ingestionDeadLetter.name,
@@ -100,4 +112,12 @@ export class IntakeService {
       headers: { [HEADER.schema]: TOPICS.ingestionDeadLetter.valueSchema },
     };
   }
+
+  /** The keyed hash the rest of the system matches addresses by (emails lowercased, phones as digits). */
+  private readonly addressToken: AddressToken = (kind, value) =>
+    keyedHash(
+      this.hashKey,
+      kind,
+      kind === 'email' ? value.trim().toLowerCase() : value.replace(/[^\d+]/g, ''),
+    );
 }

@@ -1,5 +1,5 @@
 import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
-import { TOPICS } from '@optstream/contracts';
+import { DEAD_LETTER_RETENTION_MS, TOPICS } from '@optstream/contracts';
 import { z } from 'zod';
 import { parseApiKeys } from './api-keys';
 
@@ -31,6 +31,7 @@ export const projectorConfigSchema = kafkaConfigSchema.extend({
   /** Where erasure requests go (the resolver carries them out); the gateway's inbound topic. */
   INBOUND_TOPIC: z.string().min(1).default(TOPICS.contactInbound.name),
   DEAD_LETTER_TOPIC: z.string().min(1).default(TOPICS.preferencesDeadLetter.name),
+  DEAD_LETTER_RETENTION_MS: env.positiveInt(DEAD_LETTER_RETENTION_MS),
   TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
   MAX_PAGE_SIZE: env.positiveInt(100_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,5 +1,5 @@
 import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
-import { TOPICS } from '@optstream/contracts';
+import { DEAD_LETTER_RETENTION_MS, TOPICS } from '@optstream/contracts';
 import type { Channel } from '@optstream/connectors-domain';
 import { z } from 'zod';
 
@@ -21,6 +21,7 @@ export const connectorConfigSchema = (channel: Channel) =>
     CONSUMER_GROUP: z.string().min(1).default(`connector-${channel}`),
     STATE_TOPIC: z.string().min(1).default(TOPICS.contactPreferencesState.name),
     DEAD_LETTER_TOPIC: z.string().min(1).default(TOPICS.connectorsDeadLetter.name),
+    DEAD_LETTER_RETENTION_MS: env.positiveInt(DEAD_LETTER_RETENTION_MS),
     TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
     PARTITIONS_CONCURRENCY: env.positiveInt(4),
     /** Which providers this connector keeps in sync, comma-separated. */

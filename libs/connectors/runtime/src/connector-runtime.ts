@@ -1,4 +1,4 @@
-import { TOPICS, type TopicDeclaration } from '@optstream/contracts';
+import { deadLetterTopicAs, TOPICS, type TopicDeclaration } from '@optstream/contracts';
 import { CONNECTORS_DATABASE, DeliveryLog, ErasureLog, ParkingLot } from '@optstream/connectors-data-access';
 import type { Channel, ProviderAdapter } from '@optstream/connectors-domain';
 import { ContactAddressBook } from '@optstream/contact-addresses';
@@ -55,7 +55,7 @@ const errorName = (error: unknown): string => (error instanceof Error ? error.na
 function connectorTopics(config: ConnectorConfig): TopicDeclaration[] {
   return [
     { ...TOPICS.contactPreferencesState, name: config.STATE_TOPIC },
-    { ...TOPICS.connectorsDeadLetter, name: config.DEAD_LETTER_TOPIC },
+    deadLetterTopicAs(TOPICS.connectorsDeadLetter, config.DEAD_LETTER_TOPIC, config.DEAD_LETTER_RETENTION_MS),
   ];
 }
 

@@ -9,6 +9,7 @@ import type {
 import type { DeliveredMark, DeliveryLog, ParkingLot } from '@optstream/connectors-data-access';
 import type { ContactAddresses } from '@optstream/contact-addresses';
 import { withSpan, type Logger } from '@optstream/observability';
+import { maskPii } from '@optstream/pii-crypto';
 import type { ConnectorMetrics } from './connector-metrics';
 import type { PendingDelivery } from './pending-delivery';
 
@@ -206,10 +207,16 @@ async function deadLetter(
       ...(item.traceparent ? [{ key: 'traceparent', value: Buffer.from(item.traceparent) }] : []),
     ],
     errorCode,
-    reason: `${adapter.provider} refused contact ${consent.externalId} (state version ${consent.version}): ${reason}`,
+    // A provider's answer may quote the address it was sent: masked like a log line. The state bytes
+    // carry only the pseudonymous externalId, so they stay as they are (replayable).
+    reason: maskPii(
+      `${adapter.provider} refused contact ${consent.externalId} (state version ${consent.version}): ${reason}`,
+    ),
     attempts: Math.max(1, item.parkedAttempts),
     firstFailedAt: item.firstFailedAt?.getTime() ?? at,
     lastFailedAt: at,
+    sealedWithKeyId: null,
+    redacted: null,
   });
   await context.parking.remove(adapter.provider, consent.externalId, consent.version);
   context.metrics.deliveries.inc({ provider: adapter.provider, outcome: 'dead_lettered' });

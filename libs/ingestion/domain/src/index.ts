@@ -2,6 +2,7 @@ export * from './result';
 export * from './guards';
 export * from './inbound-fact';
 export * from './form';
+export * from './dead-letter-body';
 export * from './normalize';
 export * from './blocked-identifiers';
 export * from './event-id';

@@ -99,6 +99,8 @@ const deadLetter: DeadLetter = {
   attempts: 3,
   firstFailedAt: occurredAt,
   lastFailedAt: recordedAt,
+  sealedWithKeyId: null,
+  redacted: null,
 };
 
 const fixtures: readonly [string, object, object][] = [

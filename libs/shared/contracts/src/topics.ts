@@ -26,6 +26,13 @@ export interface TopicDeclaration {
 const SEVEN_DAYS_MS = String(7 * 24 * 60 * 60 * 1000);
 const FOREVER = '-1';
 
+/**
+ * How long dead letters are kept by default (14 days). They may hold personal data that erasure cannot
+ * reach in a topic (docs/privacy.md), so never forever; each writing service takes
+ * `DEAD_LETTER_RETENTION_MS` to create its topic with another bound.
+ */
+export const DEAD_LETTER_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
+
 export const TOPICS = {
   contactInbound: {
     name: 'contact.inbound.v1',
@@ -87,8 +94,9 @@ function deadLetter(name: string, producers: readonly string[]): TopicDeclaratio
     valueSchema: 'dead-letter.v1',
     key: 'the original message key as received (none for HTTP input, which has no message yet)',
     partitions: 3,
-    // Nothing is dropped silently: dead letters stay until an operator replays or purges them.
-    configs: { 'cleanup.policy': 'delete', 'retention.ms': FOREVER },
+    // Nothing is dropped silently, but nothing personal is kept forever: an alert fires on the first dead
+    // letter, and the operator has the retention to replay or purge it.
+    configs: { 'cleanup.policy': 'delete', 'retention.ms': String(DEAD_LETTER_RETENTION_MS) },
     producers,
     consumers: ['cli (dlq replay)'],
     description: `What ${producers.join(', ')} could not process: original bytes, headers, reason, attempts.`,
@@ -106,6 +114,15 @@ export const REPLICATED_TOPIC_CONFIGS: Readonly<Record<string, string>> = { 'min
 /** A topic's configs for a deployment where it has `replicas` replicas. */
 export const topicConfigs = (topic: TopicDeclaration, replicas: number): Readonly<Record<string, string>> =>
   replicas > 1 ? { ...topic.configs, ...REPLICATED_TOPIC_CONFIGS } : topic.configs;
+
+/** A dead-letter topic's declaration under a configured name and retention (tests and operators). */
+export function deadLetterTopicAs(
+  declaration: TopicDeclaration,
+  name: string,
+  retentionMs: number,
+): TopicDeclaration {
+  return { ...declaration, name, configs: { ...declaration.configs, 'retention.ms': String(retentionMs) } };
+}
 
 export type TopicKey = keyof typeof TOPICS;
 export const ALL_TOPICS: readonly TopicDeclaration[] = Object.values(TOPICS);

@@ -1,4 +1,5 @@
 import type { DeadLetter } from '@optstream/contracts';
+import { maskPii } from '@optstream/pii-crypto';
 import { IHeaders, KafkaMessage } from 'kafkajs';
 import { errorCode, errorMessage } from './errors';
 
@@ -24,7 +25,11 @@ function headerList(headers: IHeaders | undefined): DeadLetter['originalHeaders'
   });
 }
 
-/** The dead-letter record for a Kafka message: original bytes and headers, why, and how often it failed. */
+/**
+ * The dead-letter record for a Kafka message: original bytes and headers, why, and how often it failed.
+ * The reason is masked like a log line (an error may quote an address); the bytes are as received — a
+ * service whose input carries personal data seals them before publishing (`sealDeadLetterValue`).
+ */
 export function deadLetterFromMessage(service: string, failed: FailedMessage): DeadLetter {
   return {
     service,
@@ -35,14 +40,19 @@ export function deadLetterFromMessage(service: string, failed: FailedMessage): D
     originalValue: failed.message.value ?? null,
     originalHeaders: headerList(failed.message.headers),
     errorCode: errorCode(failed.error),
-    reason: errorMessage(failed.error),
+    reason: maskPii(errorMessage(failed.error)),
     attempts: failed.attempts,
     firstFailedAt: failed.firstFailedAt,
     lastFailedAt: failed.lastFailedAt,
+    sealedWithKeyId: null,
+    redacted: null,
   };
 }
 
-/** The dead-letter record for input that arrived over HTTP (a bad event inside a provider batch). */
+/**
+ * The dead-letter record for input that arrived over HTTP (a bad event inside a provider batch). The
+ * caller passes the body with its identifiers already replaced (`redacted` says how); the reason is masked.
+ */
 export function deadLetterFromHttp(
   service: string,
   input: {
@@ -52,6 +62,7 @@ export function deadLetterFromHttp(
     code: string;
     reason: string;
     at: number;
+    redacted: string | null;
   },
 ): DeadLetter {
   return {
@@ -66,9 +77,27 @@ export function deadLetterFromHttp(
       value: Buffer.from(value),
     })),
     errorCode: input.code,
-    reason: input.reason,
+    reason: maskPii(input.reason),
     attempts: 1,
     firstFailedAt: input.at,
     lastFailedAt: input.at,
+    sealedWithKeyId: null,
+    redacted: input.redacted,
   };
+}
+
+/**
+ * Associated data of a sealed dead-letter value: the message it was read from, so sealed bytes copied
+ * into another dead letter do not open there.
+ */
+export function deadLetterAssociatedData(letter: DeadLetter): Buffer {
+  return Buffer.from(
+    JSON.stringify([
+      'optstream.dead-letter.v1',
+      letter.originalTopic,
+      letter.originalPartition,
+      letter.originalOffset,
+    ]),
+    'utf8',
+  );
 }

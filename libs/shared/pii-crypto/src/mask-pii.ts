@@ -24,7 +24,20 @@ const PHONE = String.raw`${INTERNATIONAL}|(?<![\p{L}\p{N}_+-])${NATIONAL}(?![\p{
 const EMAILS = new RegExp(EMAIL, 'gu');
 const PHONES = new RegExp(PHONE, 'gu');
 
+/**
+ * Replaces every email address, then every phone-like number, in free text by what `replace` makes of
+ * it. The one definition of "looks like an address" for logs, error strings and dead letters.
+ */
+export function replacePii(
+  text: string,
+  replace: (kind: 'email' | 'phone', match: string) => string,
+): string {
+  return text
+    .replace(EMAILS, (email) => replace('email', email))
+    .replace(PHONES, (phone) => replace('phone', phone));
+}
+
 /** Masks every email address and phone-like number in free text (log messages, error strings). */
 export function maskPii(text: string): string {
-  return text.replace(EMAILS, (email) => maskEmail(email)).replace(PHONES, (phone) => maskPhone(phone));
+  return replacePii(text, (kind, match) => (kind === 'email' ? maskEmail(match) : maskPhone(match)));
 }

@@ -84,5 +84,7 @@ export const FIXTURES = {
     attempts: 1,
     firstFailedAt: 1_767_225_600_000,
     lastFailedAt: 1_767_225_600_000,
+    sealedWithKeyId: null,
+    redacted: null,
   } satisfies DeadLetter,
 } as const satisfies Record<SchemaName, object>;

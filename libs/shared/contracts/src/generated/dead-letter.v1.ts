@@ -26,6 +26,10 @@ export interface DeadLetter {
   readonly firstFailedAt: number;
   /** Epoch milliseconds (Avro timestamp-millis, decoded as a number). */
   readonly lastFailedAt: number;
+  /** originalValue is sealed (AES-256-GCM) with this data key (identity.data_keys.key_id), which erasure destroys; null: as received. */
+  readonly sealedWithKeyId: string | null;
+  /** What was removed from the original before dead-lettering, and why (personal data that may not be kept); null: nothing. */
+  readonly redacted: string | null;
 }
 
 /** Avro record `io.optstream.deadletter.v1.Header`. */
@@ -76,5 +80,17 @@ export const DeadLetterSchema = {
     { name: 'attempts', type: 'int' },
     { name: 'firstFailedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'lastFailedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    {
+      name: 'sealedWithKeyId',
+      type: ['null', 'string'],
+      default: null,
+      doc: 'originalValue is sealed (AES-256-GCM) with this data key (identity.data_keys.key_id), which erasure destroys; null: as received.',
+    },
+    {
+      name: 'redacted',
+      type: ['null', 'string'],
+      default: null,
+      doc: 'What was removed from the original before dead-lettering, and why (personal data that may not be kept); null: nothing.',
+    },
   ],
 } as const;
