@@ -12,7 +12,8 @@ jest.setTimeout(90_000);
  * The official libraries themselves, pointed at the gateway (docs/ingestion-gateway.md, "Libraries"):
  * each sends an identify with the contact data model's traits and a "Marketing Preference Updated"
  * track, and both must arrive on contact.inbound.v1 as the facts they stand for. The mobile libraries,
- * which cannot run here, are replayed byte for byte as their source builds the request.
+ * which cannot run here, are replayed byte for byte as their source builds the request (sources and
+ * versions: docs/ingestion-gateway.md, "Segment and RudderStack libraries").
  */
 const unique = () => `lib-${randomBytes(5).toString('hex')}`;
 const WEB_ORIGIN = 'https://shop.optstream.example';
@@ -136,8 +137,8 @@ describe('the official Segment and RudderStack libraries send to the gateway unm
   it('analytics-kotlin: POST /v1/b, text/plain, gzip streamed in chunks, write key in the body', async () => {
     // HTTPClient.upload + createPostConnection (Content-Encoding: gzip over GZIPOutputStream, chunked
     // streaming) and EventsFileManager's batch file `{"batch":[…],"sentAt":"…","writeKey":"…"}`:
-    // https://github.com/segmentio/analytics-kotlin/blob/main/core/src/main/java/com/segment/analytics/kotlin/core/HTTPClient.kt
-    // https://github.com/segmentio/analytics-kotlin/blob/main/core/src/main/java/com/segment/analytics/kotlin/core/utilities/EventsFileManager.kt
+    // https://github.com/segmentio/analytics-kotlin/blob/8d17d377093555bf1c34cf688d46489045b6d9f0/core/src/main/java/com/segment/analytics/kotlin/core/HTTPClient.kt
+    // https://github.com/segmentio/analytics-kotlin/blob/9103e2b316dc5408a7aa07806b804a2e93a99b24/core/src/main/java/com/segment/analytics/kotlin/core/utilities/EventsFileManager.kt
     const userId = unique();
     const file = `{"batch":[${mobileEvents(userId)
       .map((e) => JSON.stringify(e))
@@ -159,8 +160,8 @@ describe('the official Segment and RudderStack libraries send to the gateway unm
   it('analytics-swift: POST /v1/b, application/json; charset=utf-8, uncompressed, write key in the body', async () => {
     // HTTPClient.startBatchUpload + configuredRequest (no Authorization header) and DirectoryStore's
     // batch file, one event per line:
-    // https://github.com/segmentio/analytics-swift/blob/main/Sources/Segment/Utilities/Networking/HTTPClient.swift
-    // https://github.com/segmentio/analytics-swift/blob/main/Sources/Segment/Utilities/Storage/Types/DirectoryStore.swift
+    // https://github.com/segmentio/analytics-swift/blob/8b198c6c92bde18187df065bd9ce7b1fc3fd1f29/Sources/Segment/Utilities/Networking/HTTPClient.swift
+    // https://github.com/segmentio/analytics-swift/blob/e216a7ba0f41a133bab0e2ecb4339b5a9325cae7/Sources/Segment/Utilities/Storage/Types/DirectoryStore.swift
     const userId = unique();
     const lines = mobileEvents(userId).map((e, i) => `${i === 0 ? '' : ','}${JSON.stringify(e)}\n`);
     const file = `{ "batch": [\n${lines.join('')}],"sentAt":"${new Date().toISOString()}","writeKey":"${SEGMENT_WRITE_KEY}"}\n`;
