@@ -41,7 +41,7 @@ type ConsentCallType = Extract<SegmentCallType, 'identify' | 'track'>;
 const NON_CONSENT_TYPES: readonly string[] = ['page', 'screen', 'group', 'alias'];
 /**
  * Why `alias` links nothing: its `previousId` is an anonymousId (device-scoped, never resolved on: see
- * docs/identity-resolver.md) or an earlier userId, and two userIds are two externalIds, which the
+ * libs/identity/domain/README.md) or an earlier userId, and two userIds are two externalIds, which the
  * identity rules never merge (only provisional contacts are absorbed). docs/ingestion-gateway.md.
  */
 const NON_CONSENT_REASON: Record<string, string> = {
