@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '@jest/types';
+import { ensureChromium } from '../stack/chromium';
+import { StackError } from '../stack/errors';
 import { loadStackSettings } from '../stack/settings';
 import { up } from '../stack/stack';
 
@@ -16,10 +18,25 @@ export default async function globalSetup(
   projectConfig: Config.ProjectConfig,
 ): Promise<void> {
   if (!existsSync(join(projectConfig.rootDir, 'test'))) return;
+  provideChromium();
   if (process.env['KAFKA_BROKERS'] && process.env['SCHEMA_REGISTRY_URL'] && process.env['DATABASE_URL'])
     return;
   const endpoints = await up(loadStackSettings(), () => undefined);
   process.env['KAFKA_BROKERS'] = endpoints.kafkaBrokers;
   process.env['SCHEMA_REGISTRY_URL'] = endpoints.registryUrl;
   process.env['DATABASE_URL'] = endpoints.databaseUrl;
+}
+
+/**
+ * Chromium for the browser-library test (installed once, like the Kafka jars). A machine that cannot
+ * install it fails that test with the reason, not every suite.
+ */
+function provideChromium(): void {
+  if (process.env['OPTSTREAM_CHROMIUM']) return;
+  try {
+    process.env['OPTSTREAM_CHROMIUM'] = ensureChromium((line) => console.log(`\n${line}`));
+  } catch (error) {
+    if (!(error instanceof StackError)) throw error;
+    process.env['OPTSTREAM_CHROMIUM_ERROR'] = error.describe();
+  }
 }

@@ -95,7 +95,16 @@ describe('ingestion-gateway under generated and mutated bodies (property-based)'
   it('Segment track, identify and batch: never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/v1/track', '/v1/identify', '/v1/batch'),
+        fc.constantFrom(
+          '/v1/track',
+          '/v1/identify',
+          '/v1/batch',
+          '/v1/t',
+          '/v1/i',
+          '/v1/b',
+          '/v1/p',
+          '/v1/a',
+        ),
         jsonBodies(fc.oneof(segmentCall, fc.record({ batch: fc.array(segmentCall, { maxLength: 4 }) }))),
         async (path, body) => noServerError(await send(path, body, h.segmentHeaders())),
       ),
