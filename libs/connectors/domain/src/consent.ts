@@ -9,12 +9,30 @@ export type ConsentStatus = 'subscribed' | 'unsubscribed';
 
 export const CHANNELS: readonly Channel[] = ['email', 'sms', 'push'];
 
+/**
+ * One topic of a channel (a newsletter, promotions). Each platform writes the topic's own representation
+ * (docs/connectors.md): from `status` where the platform itself lets its channel-wide opt-out override
+ * its groups (SendGrid's global suppression, Braze's global email state), else from `effective`.
+ */
+export interface TopicConsent {
+  readonly topic: string;
+  /** The topic's own latest choice, as recorded (a group resubscribe after a global opt-out: subscribed). */
+  readonly status: ConsentStatus;
+  /** What to act on: unsubscribed while the channel is opted out (a channel-wide opt-out beats every topic). */
+  readonly effective: ConsentStatus;
+}
+
 export interface ContactConsent {
   readonly externalId: string;
   /** The state's version: increases with every effective change of this contact. */
   readonly version: number;
   /** Known status per channel; a channel the contact never expressed consent on is absent. */
   readonly channels: Readonly<Partial<Record<Channel, ConsentStatus>>>;
+  /**
+   * Topic choices per channel, sorted by topic id (docs/consent-model.md). A topic without an entry
+   * follows its channel; absent on states written before topics existed.
+   */
+  readonly topics?: Readonly<Partial<Record<Channel, readonly TopicConsent[]>>>;
   /** eventId of the change that produced this state (idempotency keys, trace). */
   readonly causationId: string;
   /** Present only when the adapter declared `needs: ['email']` and the identity store holds one. */

@@ -22,6 +22,8 @@ export interface SendgridSettings extends ReliabilitySettings {
   readonly baseUrl?: string;
   /** Suppress in these unsubscribe groups instead of the global list. */
   readonly groupIds?: readonly number[];
+  /** Catalogue topic id → unsubscribe group id (from the topic catalogue). */
+  readonly topicGroups?: Readonly<Record<string, number>>;
 }
 
 export interface MailchimpSettings extends ReliabilitySettings {
@@ -32,6 +34,8 @@ export interface MailchimpSettings extends ReliabilitySettings {
   readonly baseUrl?: string;
   readonly smsMergeTag?: string;
   readonly pushMergeTag?: string;
+  /** Catalogue topic id → audience interest id (from the topic catalogue). */
+  readonly topicInterests?: Readonly<Record<string, string>>;
 }
 
 export interface BrazeSettings extends ReliabilitySettings {
@@ -39,6 +43,8 @@ export interface BrazeSettings extends ReliabilitySettings {
   /** Instance REST URL, required (e.g. https://rest.iad-01.braze.com). */
   readonly baseUrl: string;
   readonly smsSubscriptionGroupId?: string;
+  /** Catalogue topic id → subscription group id (from the topic catalogue). */
+  readonly topicGroups?: Readonly<Record<string, string>>;
 }
 
 export interface OneSignalSettings extends ReliabilitySettings {

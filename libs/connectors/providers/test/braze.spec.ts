@@ -85,3 +85,42 @@ describe('Braze adapter (against the simulator)', () => {
     expect(sims().calls('braze').at(-1)?.path).toBe('/users/export/ids');
   });
 });
+
+describe('Braze adapter: topics as subscription groups (against the simulator)', () => {
+  const sims = useSimulators();
+  const adapter = () =>
+    createProvider({
+      provider: 'braze',
+      apiKey: creds.brazeApiKey,
+      baseUrl: sims().baseUrl('braze'),
+      topicGroups: { newsletter: 'newsletter-group', promotions: 'promotions-group' },
+      ...FAST,
+    });
+
+  it('an email group resubscribe during a global unsubscribe is written to the group, the global state stays', async () => {
+    const [result] = await adapter().deliver([
+      contact({
+        externalId: 'j',
+        channels: { email: 'unsubscribed' },
+        topics: { email: [{ topic: 'newsletter', status: 'subscribed', effective: 'unsubscribed' }] },
+      }),
+    ]);
+    expect(result?.outcome).toEqual({ kind: 'delivered' });
+    expect(sims().state.braze.user('j')).toMatchObject({
+      email_subscribe: 'unsubscribed',
+      subscription_groups: { 'newsletter-group': 'subscribed' },
+    });
+    expect(sims().state.braze.receivesEmail('j', 'newsletter-group')).toBe(false);
+  });
+
+  it('an SMS topic is written from its effective status (Braze has no global SMS state)', async () => {
+    await adapter().deliver([
+      contact({
+        externalId: 's',
+        channels: { sms: 'unsubscribed' },
+        topics: { sms: [{ topic: 'promotions', status: 'subscribed', effective: 'unsubscribed' }] },
+      }),
+    ]);
+    expect(sims().state.braze.user('s')?.subscription_groups).toEqual({ 'promotions-group': 'unsubscribed' });
+  });
+});

@@ -85,3 +85,73 @@ describe('Mailchimp adapter (against the simulator)', () => {
     expect(() => mailchimpBaseUrl('no-suffix')).toThrow('data-centre');
   });
 });
+
+describe('Mailchimp adapter: compliance state and interests (against the simulator)', () => {
+  const sims = useSimulators();
+  const adapter = () =>
+    createProvider({
+      provider: 'mailchimp',
+      apiKey: creds.mailchimpApiKey,
+      listId: 'list1',
+      baseUrl: sims().baseUrl('mailchimp'),
+      topicInterests: { newsletter: 'a1b2c3d4e5' },
+      ...FAST,
+    });
+  const jane = contact({ externalId: 'j', email: 'jane@example.com', channels: { email: 'unsubscribed' } });
+
+  it('re-subscribes a member who unsubscribed through pending (Mailchimp confirms), never a refused subscribed', async () => {
+    const mc = adapter();
+    await mc.deliver([jane]);
+    const [result] = await mc.deliver([{ ...jane, version: 2, channels: { email: 'subscribed' } }]);
+
+    expect(result?.outcome).toEqual({ kind: 'delivered' });
+    expect(sims().state.mailchimp.member('list1', 'jane@example.com')?.status).toBe('pending');
+    expect(sims().state.mailchimp.confirmationsSent()).toEqual(['jane@example.com']);
+    const answers = sims()
+      .calls('mailchimp')
+      .map((c) => [(c.body as { status?: string }).status, c.status]);
+    expect(answers).toEqual([
+      ['unsubscribed', 200],
+      ['subscribed', 400],
+      ['pending', 200],
+    ]);
+  });
+
+  it('a new member is subscribed directly; an unrelated refusal is not retried as pending', async () => {
+    const mc = adapter();
+    const [fresh] = await mc.deliver([
+      contact({ externalId: 'n', email: 'new@example.com', channels: { email: 'subscribed' } }),
+    ]);
+    expect(fresh?.outcome).toEqual({ kind: 'delivered' });
+    expect(sims().state.mailchimp.member('list1', 'new@example.com')?.status).toBe('subscribed');
+
+    sims().setFault('mailchimp', {
+      kind: 'reject',
+      status: 400,
+      forEmails: ['poison@example.com'],
+    });
+    const [poison] = await mc.deliver([
+      contact({ externalId: 'p', email: 'poison@example.com', channels: { email: 'subscribed' } }),
+    ]);
+    expect(poison?.outcome.kind).toBe('rejected');
+    expect(
+      sims()
+        .calls('mailchimp')
+        .filter((c) => (c.body as { status?: string }).status === 'pending'),
+    ).toEqual([]);
+  });
+
+  it('writes a topic interest from its effective status: a resubscribe during a channel opt-out stays out', async () => {
+    const [result] = await adapter().deliver([
+      {
+        ...jane,
+        topics: { email: [{ topic: 'newsletter', status: 'subscribed', effective: 'unsubscribed' }] },
+      },
+    ]);
+    expect(result?.outcome).toEqual({ kind: 'delivered' });
+    expect(sims().state.mailchimp.member('list1', 'jane@example.com')).toMatchObject({
+      status: 'unsubscribed',
+      interests: { a1b2c3d4e5: false },
+    });
+  });
+});

@@ -102,3 +102,62 @@ describe('SendGrid adapter (against the simulator)', () => {
     expect(result?.outcome).toEqual({ kind: 'retry', reason: 'credentials rejected (401)' });
   });
 });
+
+describe('SendGrid adapter: topics as unsubscribe groups (against the simulator)', () => {
+  const sims = useSimulators();
+  const adapter = () =>
+    createProvider({
+      provider: 'sendgrid',
+      apiKey: creds.sendgridApiKey,
+      baseUrl: sims().baseUrl('sendgrid'),
+      topicGroups: { newsletter: 42, promotions: 44 },
+      ...FAST,
+    });
+  beforeEach(() => [42, 44].forEach((id) => sims().state.sendgrid.addGroup(id)));
+
+  it('a group resubscribe after a global unsubscribe leaves the group and keeps the global suppression', async () => {
+    const sg = adapter();
+    const jane = contact({ externalId: 'j', email: 'jane@example.com', channels: { email: 'unsubscribed' } });
+    await sg.deliver([
+      {
+        ...jane,
+        topics: { email: [{ topic: 'newsletter', status: 'unsubscribed', effective: 'unsubscribed' }] },
+      },
+    ]);
+    expect(sims().state.sendgrid.isSuppressedInGroup(42, 'jane@example.com')).toBe(true);
+
+    const [result] = await sg.deliver([
+      {
+        ...jane,
+        version: 2,
+        topics: { email: [{ topic: 'newsletter', status: 'subscribed', effective: 'unsubscribed' }] },
+      },
+    ]);
+    expect(result?.outcome).toEqual({ kind: 'delivered' });
+    const state = sims().state.sendgrid;
+    expect(state.isSuppressedInGroup(42, 'jane@example.com')).toBe(false);
+    expect(state.isGloballySuppressed('jane@example.com')).toBe(true);
+    expect(state.wouldDeliver('jane@example.com', 42)).toBe(false);
+    expect(
+      sims()
+        .calls('sendgrid')
+        .filter((c) => c.path.startsWith('/v3/asm/suppressions/global/')),
+    ).toEqual([]);
+  });
+
+  it('a group unsubscribe suppresses only in its group', async () => {
+    const [result] = await adapter().deliver([
+      contact({
+        externalId: 'k',
+        email: 'kim@example.com',
+        channels: { email: 'subscribed' },
+        topics: { email: [{ topic: 'promotions', status: 'unsubscribed', effective: 'unsubscribed' }] },
+      }),
+    ]);
+    expect(result?.outcome).toEqual({ kind: 'delivered' });
+    const state = sims().state.sendgrid;
+    expect(state.groupSuppressions(44)).toEqual(['kim@example.com']);
+    expect(state.isGloballySuppressed('kim@example.com')).toBe(false);
+    expect(state.wouldDeliver('kim@example.com', 42)).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { ConfigError, env, withSecretFiles } from '@optstream/config';
 import { PROVIDER_NAMES, type ProviderName } from '@optstream/connectors-domain';
 import type { ProvidersConfig, ReliabilitySettings } from '@optstream/connectors-providers';
 import { z } from 'zod';
+import { topicRepresentationsFromEnv } from './topic-representations';
 
 const PROVIDER_SECRETS = [
   'SENDGRID_API_KEY',
@@ -101,6 +102,8 @@ export function providersFromEnv(
       `CONNECTOR_PROVIDERS: unknown provider ${unknown.join(', ')}; known: ${PROVIDER_NAMES.join(', ')}`,
     ]);
   const has = (p: ProviderName) => enabled.includes(p);
+  // The topic catalogue is validated at start, before any state is delivered (a bad file stops it).
+  const topics = topicRepresentationsFromEnv(rawSource);
   const config: {
     -readonly [K in keyof ProvidersConfig]: ProvidersConfig[K];
   } = {};
@@ -110,6 +113,7 @@ export function providersFromEnv(
       apiKey: s.SENDGRID_API_KEY,
       ...(s.SENDGRID_API_URL ? { baseUrl: s.SENDGRID_API_URL } : {}),
       ...(s.SENDGRID_GROUP_IDS ? { groupIds: s.SENDGRID_GROUP_IDS.map(Number) } : {}),
+      topicGroups: topics.sendgrid,
       ...reliability('SENDGRID', source),
     };
   }
@@ -121,6 +125,7 @@ export function providersFromEnv(
       ...(s.MAILCHIMP_API_URL ? { baseUrl: s.MAILCHIMP_API_URL } : {}),
       ...(s.MAILCHIMP_SMS_MERGE_TAG ? { smsMergeTag: s.MAILCHIMP_SMS_MERGE_TAG } : {}),
       ...(s.MAILCHIMP_PUSH_MERGE_TAG ? { pushMergeTag: s.MAILCHIMP_PUSH_MERGE_TAG } : {}),
+      topicInterests: topics.mailchimpInterests,
       ...reliability('MAILCHIMP', source),
     };
   }
@@ -132,6 +137,7 @@ export function providersFromEnv(
       ...(s.BRAZE_SMS_SUBSCRIPTION_GROUP_ID
         ? { smsSubscriptionGroupId: s.BRAZE_SMS_SUBSCRIPTION_GROUP_ID }
         : {}),
+      topicGroups: topics.braze,
       ...reliability('BRAZE', source),
     };
   }

@@ -1,5 +1,5 @@
-import type { ContactPreferencesState } from '@optstream/contracts';
-import type { Channel, ConsentStatus, ContactConsent } from '@optstream/connectors-domain';
+import type { ChannelPreference, ContactPreferencesState } from '@optstream/contracts';
+import type { Channel, ConsentStatus, ContactConsent, TopicConsent } from '@optstream/connectors-domain';
 
 const KNOWN_CHANNELS = new Set<string>(['email', 'sms', 'push']);
 const KNOWN_STATUSES = new Set<string>(['subscribed', 'unsubscribed']);
@@ -7,21 +7,35 @@ const KNOWN_STATUSES = new Set<string>(['subscribed', 'unsubscribed']);
 /**
  * The consent a provider must hold, from a state message. Channels or statuses this connector does not
  * know yet (the Avro enums fall back to `unknown` when a newer producer adds one) are left out rather
- * than guessed.
+ * than guessed. `pending` is not consent (docs/consent-model.md): a pending channel or topic is left out
+ * too, so no platform is subscribed on it and none is unsubscribed either.
  */
 export function consentFromState(state: ContactPreferencesState): ContactConsent {
   const channels: Partial<Record<Channel, ConsentStatus>> = {};
+  const topics: Partial<Record<Channel, readonly TopicConsent[]>> = {};
   for (const preference of state.channels) {
-    if (KNOWN_CHANNELS.has(preference.channel) && KNOWN_STATUSES.has(preference.status)) {
-      channels[preference.channel as Channel] = preference.status as ConsentStatus;
-    }
+    if (!KNOWN_CHANNELS.has(preference.channel)) continue;
+    const channel = preference.channel as Channel;
+    if (KNOWN_STATUSES.has(preference.status)) channels[channel] = preference.status as ConsentStatus;
+    const known = topicsOf(preference);
+    if (known.length > 0) topics[channel] = known;
   }
   return {
     externalId: state.externalId,
     version: state.version,
     channels,
+    ...(Object.keys(topics).length > 0 ? { topics } : {}),
     causationId: state.causationId,
   };
+}
+
+/** Topic entries whose own and effective statuses are both a known consent (see consentFromState). */
+function topicsOf(preference: ChannelPreference): TopicConsent[] {
+  return (preference.topics ?? []).flatMap((t) =>
+    KNOWN_STATUSES.has(t.status) && KNOWN_STATUSES.has(t.effectiveStatus)
+      ? [{ topic: t.topic, status: t.status as ConsentStatus, effective: t.effectiveStatus as ConsentStatus }]
+      : [],
+  );
 }
 
 /** Per contact only the newest state matters: a batch collapses to the highest version of each. */

@@ -166,3 +166,37 @@ describe('Braze simulator', () => {
     expect(response).toMatchObject({ status: 401, body: { message: expect.any(String) } });
   });
 });
+
+describe('Braze simulator: global email state vs subscription groups (docs/providers.md, BZ-SUBST)', () => {
+  const sims = useSimulators();
+  const auth = () => bearer(sims().credentials.brazeApiKey);
+
+  it('a group subscribe does not lift a global email unsubscribe; the user gets no email of that group', async () => {
+    await call(sims(), 'braze', 'POST', '/users/track', {
+      body: { attributes: [{ external_id: 'u-9', email_subscribe: 'unsubscribed' }] },
+      headers: auth(),
+    });
+    const set = await call(sims(), 'braze', 'POST', '/subscription/status/set', {
+      body: {
+        subscription_group_id: 'newsletter-group',
+        subscription_state: 'subscribed',
+        external_id: 'u-9',
+      },
+      headers: auth(),
+    });
+    expect(set.status).toBe(201);
+    const braze = sims().state.braze;
+    expect(braze.user('u-9')).toMatchObject({
+      email_subscribe: 'unsubscribed',
+      subscription_groups: { 'newsletter-group': 'subscribed' },
+    });
+    expect(braze.receivesEmail('u-9', 'newsletter-group')).toBe(false);
+
+    await call(sims(), 'braze', 'POST', '/users/track', {
+      body: { attributes: [{ external_id: 'u-9', email_subscribe: 'opted_in' }] },
+      headers: auth(),
+    });
+    expect(braze.receivesEmail('u-9', 'newsletter-group')).toBe(true);
+    expect(braze.receivesEmail('u-9', 'other-group')).toBe(false);
+  });
+});

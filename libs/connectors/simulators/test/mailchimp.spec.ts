@@ -87,3 +87,72 @@ describe('Mailchimp simulator', () => {
     }
   });
 });
+
+describe('Mailchimp simulator: compliance state and interests (docs/providers.md, MC-COMP)', () => {
+  const sims = useSimulators();
+  const auth = () => basic('anystring', sims().credentials.mailchimpApiKey);
+  const unsubscribed = () =>
+    sims().state.mailchimp.write(LIST, EMAIL, { status: 'unsubscribed' }, Date.now());
+
+  it.each(['PUT', 'PATCH'] as const)(
+    '%s to subscribed of a member who unsubscribed is refused as Mailchimp does, and changes nothing',
+    async (method) => {
+      unsubscribed();
+      const refused = await call(sims(), 'mailchimp', method, MEMBER, {
+        body: {
+          email_address: EMAIL,
+          status: 'subscribed',
+          ...(method === 'PUT' ? { status_if_new: 'subscribed' } : {}),
+        },
+        headers: auth(),
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toEqual({
+        type: expect.stringMatching(/^https:\/\//),
+        title: 'Member In Compliance State',
+        status: 400,
+        detail: `${EMAIL} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
+        instance: expect.any(String),
+      });
+      expect(sims().state.mailchimp.member(LIST, EMAIL)?.status).toBe('unsubscribed');
+      expect(sims().state.mailchimp.confirmationsSent()).toEqual([]);
+    },
+  );
+
+  it('pending is accepted for a member in compliance state, and Mailchimp sends its own confirmation once', async () => {
+    unsubscribed();
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const pending = await call(sims(), 'mailchimp', 'PUT', MEMBER, {
+        body: { email_address: EMAIL, status_if_new: 'pending', status: 'pending' },
+        headers: auth(),
+      });
+      expect(pending).toMatchObject({ status: 200, body: { status: 'pending' } });
+    }
+    expect(sims().state.mailchimp.confirmationsSent()).toEqual([EMAIL]);
+  });
+
+  it('keeps interests per member, merged across writes and kept while unsubscribed; a bad interest id is a 400', async () => {
+    await call(sims(), 'mailchimp', 'PUT', MEMBER, {
+      body: {
+        email_address: EMAIL,
+        status_if_new: 'subscribed',
+        interests: { a1b2c3d4e5: true, f6e5d4c3b2: true },
+      },
+      headers: auth(),
+    });
+    await call(sims(), 'mailchimp', 'PATCH', MEMBER, {
+      body: { status: 'unsubscribed', interests: { f6e5d4c3b2: false } },
+      headers: auth(),
+    });
+    expect(sims().state.mailchimp.member(LIST, EMAIL)).toMatchObject({
+      status: 'unsubscribed',
+      interests: { a1b2c3d4e5: true, f6e5d4c3b2: false },
+    });
+    const bad = await call(sims(), 'mailchimp', 'PATCH', MEMBER, {
+      body: { interests: { newsletter: true } },
+      headers: auth(),
+    });
+    expect(bad.status).toBe(400);
+  });
+});

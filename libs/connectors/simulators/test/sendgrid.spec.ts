@@ -124,3 +124,43 @@ describe('SendGrid simulator', () => {
     });
   });
 });
+
+describe('SendGrid simulator: a global suppression overrides every group (docs/providers.md, SG-GRP)', () => {
+  const sims = useSimulators();
+  const auth = () => bearer(sims().credentials.sendgridApiKey);
+
+  it('leaving a group while globally suppressed still delivers nothing; group mail flows once the global entry is gone', async () => {
+    const sg = sims().state.sendgrid;
+    sg.addGroup(42, 'Newsletter');
+    sg.addGroup(43, 'Product updates');
+    await call(sims(), 'sendgrid', 'POST', '/v3/asm/suppressions/global', {
+      body: { recipient_emails: ['jane@example.com'] },
+      headers: auth(),
+    });
+    await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/42/suppressions', {
+      body: { recipient_emails: ['jane@example.com'] },
+      headers: auth(),
+    });
+    const left = await call(
+      sims(),
+      'sendgrid',
+      'DELETE',
+      '/v3/asm/groups/42/suppressions/jane%40example.com',
+      {
+        headers: auth(),
+      },
+    );
+    expect(left.status).toBe(204);
+    expect(sg.isSuppressedInGroup(42, 'jane@example.com')).toBe(false);
+    expect(sg.wouldDeliver('jane@example.com', 42)).toBe(false);
+    expect(sg.wouldDeliver('jane@example.com')).toBe(false);
+
+    sg.unsuppressGlobally('jane@example.com');
+    await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/43/suppressions', {
+      body: { recipient_emails: ['jane@example.com'] },
+      headers: auth(),
+    });
+    expect(sg.wouldDeliver('jane@example.com', 42)).toBe(true);
+    expect(sg.wouldDeliver('jane@example.com', 43)).toBe(false);
+  });
+});

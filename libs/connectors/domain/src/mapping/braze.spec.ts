@@ -1,5 +1,5 @@
 import { consent } from '../testing/consent';
-import { brazeFingerprint, brazeRejectedIndexes, brazeViewOf, planBraze } from './braze';
+import { brazeAttributes, brazeFingerprint, brazeRejectedIndexes, brazeViewOf, planBraze } from './braze';
 
 const withGroup = { smsSubscriptionGroupId: 'sms-group' };
 
@@ -112,5 +112,53 @@ describe('Braze mapping', () => {
     ],
   ])('view of export %j', (body, expected) => {
     expect(brazeViewOf(body, withGroup)).toEqual(expected);
+  });
+});
+
+describe('Braze mapping of topics', () => {
+  const topicGroups = { newsletter: 'g-news', promotions: 'g-promo' };
+  it('email topics from their own status, SMS topics from their effective status; unsubscribed wins a shared group', () => {
+    const contact = consent({
+      externalId: 'x',
+      channels: { email: 'unsubscribed', sms: 'unsubscribed' },
+      topics: {
+        email: [
+          { topic: 'newsletter', status: 'subscribed', effective: 'unsubscribed' },
+          { topic: 'promotions', status: 'subscribed', effective: 'unsubscribed' },
+        ],
+        sms: [{ topic: 'promotions', status: 'subscribed', effective: 'unsubscribed' }],
+      },
+    });
+    expect(brazeAttributes(contact, { topicGroups })).toEqual({
+      external_id: 'x',
+      email_subscribe: 'unsubscribed',
+      subscription_groups: [
+        { subscription_group_id: 'g-news', subscription_state: 'subscribed' },
+        { subscription_group_id: 'g-promo', subscription_state: 'unsubscribed' },
+      ],
+    });
+  });
+
+  it('the SMS channel group keeps the channel-wide choice when a topic names the same group', () => {
+    const contact = consent({
+      externalId: 'y',
+      channels: { sms: 'unsubscribed' },
+      topics: { sms: [{ topic: 'promotions', status: 'subscribed', effective: 'subscribed' }] },
+    });
+    expect(
+      brazeAttributes(contact, { smsSubscriptionGroupId: 'g-promo', topicGroups })?.subscription_groups,
+    ).toEqual([{ subscription_group_id: 'g-promo', subscription_state: 'unsubscribed' }]);
+  });
+
+  it('SMS topics enter the fingerprint without an SMS channel group; contacts without topics keep theirs', () => {
+    const plain = consent({ externalId: 'z', channels: { email: 'subscribed' } });
+    expect(brazeFingerprint(plain, { topicGroups })).toBe(brazeFingerprint(plain, {}));
+    const withSms = consent({
+      externalId: 'z',
+      topics: { sms: [{ topic: 'promotions', status: 'unsubscribed', effective: 'unsubscribed' }] },
+    });
+    expect(brazeFingerprint(withSms, { topicGroups })).toBe(
+      'email=-|push=-|sms-topics[promotions=unsubscribed]',
+    );
   });
 });

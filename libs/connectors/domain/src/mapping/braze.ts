@@ -1,10 +1,12 @@
 import type { Channel, ConsentStatus, ContactConsent } from '../consent';
 import type { DeliveryPlan, HttpRequest, PlannedRequest, SkippedContact } from '../http';
-import { channelFingerprint, chunk } from './common';
+import { channelFingerprint, chunk, representedTopics } from './common';
 
 export interface BrazeMappingConfig {
   /** SMS consent lives in a subscription group; without one SMS is not represented on Braze. */
   readonly smsSubscriptionGroupId?: string;
+  /** Catalogue topic id → the Braze subscription group that represents it (email or SMS). */
+  readonly topicGroups?: Readonly<Record<string, string>>;
 }
 
 /** Braze's current limit: 75 objects (attributes + events + purchases) per /users/track request. */
@@ -13,8 +15,16 @@ export const BRAZE_MAX_BATCH = 75;
 const channelsOf = (config: BrazeMappingConfig): Channel[] =>
   config.smsSubscriptionGroupId ? ['email', 'sms', 'push'] : ['email', 'push'];
 
-export const brazeFingerprint = (consent: ContactConsent, config: BrazeMappingConfig): string =>
-  channelFingerprint(consent, channelsOf(config));
+/** Without an SMS group only SMS topic groups are represented: they are appended when there are some. */
+export const brazeFingerprint = (consent: ContactConsent, config: BrazeMappingConfig): string => {
+  const base = channelFingerprint(consent, channelsOf(config));
+  const smsTopics = config.smsSubscriptionGroupId
+    ? []
+    : representedTopics(consent, 'sms', config.topicGroups);
+  return smsTopics.length === 0
+    ? base
+    : `${base}|sms-topics[${smsTopics.map(([t]) => `${t.topic}=${t.effective}`).join(',')}]`;
+};
 
 /** `opted_in` = explicitly in (Braze's `subscribed` means "neither"), `unsubscribed` = explicitly out. */
 const globalState = (status: ConsentStatus): string =>
@@ -41,15 +51,40 @@ export function brazeAttributes(
 ): BrazeAttributes | undefined {
   const { email, push, sms } = contact.channels;
   const group = config.smsSubscriptionGroupId;
-  if (!email && !push && !(sms && group)) return undefined;
+  const groups = [
+    ...(sms && group ? [{ subscription_group_id: group, subscription_state: sms }] : []),
+    ...topicGroupStates(contact, config),
+  ];
+  if (!email && !push && groups.length === 0) return undefined;
   return {
     external_id: contact.externalId,
     ...(email ? { email_subscribe: globalState(email) } : {}),
     ...(push ? { push_subscribe: globalState(push) } : {}),
-    ...(sms && group
-      ? { subscription_groups: [{ subscription_group_id: group, subscription_state: sms }] }
-      : {}),
+    ...(groups.length > 0 ? { subscription_groups: groups } : {}),
   };
+}
+
+/**
+ * Topic groups: an email topic from its OWN status — Braze's global `email_subscribe: unsubscribed`
+ * overrides every email group, so a group resubscribe during a global opt-out still sends nothing; an
+ * SMS topic from its EFFECTIVE status — Braze has no global SMS state, the group is all there is. A group
+ * named by both channels' entries is unsubscribed if either is; the SMS channel group keeps the
+ * channel-wide choice (a topic never lifts it).
+ */
+function topicGroupStates(
+  contact: ContactConsent,
+  config: BrazeMappingConfig,
+): { subscription_group_id: string; subscription_state: ConsentStatus }[] {
+  const states = new Map<string, ConsentStatus>();
+  const add = (id: string, state: ConsentStatus) =>
+    states.set(id, states.get(id) === 'unsubscribed' ? 'unsubscribed' : state);
+  for (const [topic, id] of representedTopics(contact, 'email', config.topicGroups)) add(id, topic.status);
+  for (const [topic, id] of representedTopics(contact, 'sms', config.topicGroups)) add(id, topic.effective);
+  if (contact.channels.sms && config.smsSubscriptionGroupId) states.delete(config.smsSubscriptionGroupId);
+  return [...states].map(([subscription_group_id, subscription_state]) => ({
+    subscription_group_id,
+    subscription_state,
+  }));
 }
 
 /** `PlannedRequest.contacts[i]` is the owner of `attributes[i]` (Braze reports errors by index). */

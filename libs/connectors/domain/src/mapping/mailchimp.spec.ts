@@ -1,6 +1,8 @@
 import { consent } from '../testing/consent';
 import {
+  isMailchimpComplianceRefusal,
   isMailchimpThrottle,
+  mailchimpPendingInstead,
   mailchimpFingerprint,
   mailchimpViewOf,
   planMailchimp,
@@ -118,5 +120,60 @@ describe('isMailchimpThrottle', () => {
     [400, 'not json', false],
   ])('%i %j → %s', (status, body, expected) => {
     expect(isMailchimpThrottle(status, body)).toBe(expected);
+  });
+});
+
+describe('Mailchimp compliance state', () => {
+  const compliance = {
+    type: 'https://mailchimp.com/developer/marketing/docs/errors/',
+    title: 'Member In Compliance State',
+    status: 400,
+    detail:
+      'a@x.com is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.',
+  };
+  it.each([
+    [400, compliance, true],
+    [400, { ...compliance, title: 'Invalid Resource' }, false],
+    [403, compliance, false],
+    [400, undefined, false],
+  ])('%i %j is a compliance refusal: %s', (status, body, expected) => {
+    expect(isMailchimpComplianceRefusal(status, body)).toBe(expected);
+  });
+
+  it('asks pending instead of a refused subscribed PUT, and nothing else', () => {
+    const put = {
+      method: 'PUT' as const,
+      path: '/lists/l/members/h',
+      body: { email_address: 'a@x.com', status_if_new: 'subscribed', status: 'subscribed' },
+    };
+    expect(mailchimpPendingInstead(put)).toEqual({ ...put, body: { ...put.body, status: 'pending' } });
+    expect(
+      mailchimpPendingInstead({ ...put, body: { ...put.body, status: 'unsubscribed' } }),
+    ).toBeUndefined();
+    expect(mailchimpPendingInstead({ ...put, method: 'PATCH' })).toBeUndefined();
+  });
+
+  it('writes topic interests from the effective status and plans a member for a topic alone', () => {
+    const plan = planMailchimp(
+      [
+        consent({
+          externalId: 't',
+          email: 't@x.com',
+          topics: {
+            email: [
+              { topic: 'newsletter', status: 'subscribed', effective: 'unsubscribed' },
+              { topic: 'promotions', status: 'subscribed', effective: 'subscribed' },
+              { topic: 'unmapped', status: 'unsubscribed', effective: 'unsubscribed' },
+            ],
+          },
+        }),
+      ],
+      { listId: 'l', topicInterests: { newsletter: 'a1b2c3d4e5', promotions: 'f6e5d4c3b2' } },
+    );
+    expect(plan.requests[0]?.request.body).toEqual({
+      email_address: 't@x.com',
+      status_if_new: 'transactional',
+      interests: { a1b2c3d4e5: false, f6e5d4c3b2: true },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Channel, ConsentStatus, ContactConsent } from '../consent';
 import type { DeliveryPlan, HttpRequest } from '../http';
-import { channelFingerprint, enc, knownChannels, planPerContact } from './common';
+import { channelFingerprint, enc, knownChannels, planPerContact, representedTopics } from './common';
 
 export interface MailchimpMappingConfig {
   readonly listId: string;
@@ -9,6 +9,8 @@ export interface MailchimpMappingConfig {
   readonly smsMergeTag?: string;
   /** Audience merge field (text) carrying push consent; must exist in the audience. */
   readonly pushMergeTag?: string;
+  /** Catalogue topic id → the audience interest (group) id that represents it. */
+  readonly topicInterests?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_SMS_MERGE_TAG = 'SMSSTATUS';
@@ -33,7 +35,9 @@ export function planMailchimp(
 ): DeliveryPlan {
   return planPerContact(batch, (contact) => {
     if (!contact.email) return 'no email address';
-    if (knownChannels(contact, ['email', 'sms', 'push']).length === 0) return 'no consent to represent';
+    const topics = representedTopics(contact, 'email', config.topicInterests);
+    if (knownChannels(contact, ['email', 'sms', 'push']).length === 0 && topics.length === 0)
+      return 'no consent to represent';
     return [{ request: upsert(contact, contact.email, config), contacts: [contact] }];
   });
 }
@@ -41,6 +45,7 @@ export function planMailchimp(
 function upsert(contact: ContactConsent, email: string, config: MailchimpMappingConfig): HttpRequest {
   const status = contact.channels.email;
   const mergeFields = mergeFieldsOf(contact, config);
+  const interests = interestsOf(contact, config);
   const body = {
     email_address: email,
     // Unknown email consent: a NEW member must not become a marketing subscriber, so it is created
@@ -48,8 +53,40 @@ function upsert(contact: ContactConsent, email: string, config: MailchimpMapping
     status_if_new: status ?? 'transactional',
     ...(status ? { status } : {}),
     ...(Object.keys(mergeFields).length > 0 ? { merge_fields: mergeFields } : {}),
+    ...(Object.keys(interests).length > 0 ? { interests } : {}),
   };
   return { method: 'PUT', path: mailchimpMemberPath(config, email), body };
+}
+
+/**
+ * Interest id → in or out, from each email topic's EFFECTIVE status: Mailchimp keeps interests of an
+ * unsubscribed member, so a topic resubscribe during a channel-wide opt-out is written as out.
+ */
+function interestsOf(contact: ContactConsent, config: MailchimpMappingConfig): Record<string, boolean> {
+  return Object.fromEntries(
+    representedTopics(contact, 'email', config.topicInterests).map(([topic, id]) => [
+      id,
+      topic.effective === 'subscribed',
+    ]),
+  );
+}
+
+/**
+ * A member who unsubscribed is in Mailchimp's "compliance state": a PUT/PATCH to `subscribed` is refused
+ * (400, title "Member In Compliance State"). The supported way back is status `pending`, which makes
+ * Mailchimp email its own confirmation; the member is subscribed only once they click it.
+ */
+export function isMailchimpComplianceRefusal(status: number | undefined, body: unknown): boolean {
+  return (
+    status === 400 && ((body ?? {}) as Record<string, unknown>)['title'] === 'Member In Compliance State'
+  );
+}
+
+/** The same member write asking for `pending` instead of a refused `subscribed`; undefined for any other. */
+export function mailchimpPendingInstead(request: HttpRequest): HttpRequest | undefined {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  if (request.method !== 'PUT' || body['status'] !== 'subscribed') return undefined;
+  return { ...request, body: { ...body, status: 'pending' } };
 }
 
 function mergeFieldsOf(

@@ -89,3 +89,86 @@ describe('SendGrid mapping', () => {
     expect(sendgridViewOf(body, config)).toBe(expected);
   });
 });
+
+describe('SendGrid mapping of topics', () => {
+  const topicGroups = { newsletter: 42, promotions: 44 };
+  const globalOptOutThenGroupResubscribe = consent({
+    externalId: 't1',
+    email: 't1@x.com',
+    channels: { email: 'unsubscribed' },
+    topics: { email: [{ topic: 'newsletter', status: 'subscribed', effective: 'unsubscribed' }] },
+  });
+
+  it('a group resubscribe after a global opt-out keeps the global suppression and leaves only the group', () => {
+    expect(requestsOf(planSendgrid([globalOptOutThenGroupResubscribe], { topicGroups }))).toEqual([
+      {
+        method: 'POST',
+        path: '/v3/asm/suppressions/global',
+        body: { recipient_emails: ['t1@x.com'] },
+        contacts: ['t1'],
+      },
+      { method: 'DELETE', path: '/v3/asm/groups/42/suppressions/t1%40x.com', contacts: ['t1'] },
+    ]);
+  });
+
+  it('a group unsubscribe writes only that group (no channel-wide choice on record)', () => {
+    const onlyTopic = consent({
+      externalId: 't2',
+      email: 't2@x.com',
+      topics: { email: [{ topic: 'promotions', status: 'unsubscribed', effective: 'unsubscribed' }] },
+    });
+    expect(requestsOf(planSendgrid([onlyTopic], { topicGroups }))).toEqual([
+      {
+        method: 'POST',
+        path: '/v3/asm/groups/44/suppressions',
+        body: { recipient_emails: ['t2@x.com'] },
+        contacts: ['t2'],
+      },
+    ]);
+  });
+
+  it('a topic without a SendGrid group, or of another channel, writes nothing', () => {
+    const elsewhere = consent({
+      externalId: 't3',
+      email: 't3@x.com',
+      topics: {
+        email: [{ topic: 'product-updates', status: 'unsubscribed', effective: 'unsubscribed' }],
+        sms: [{ topic: 'promotions', status: 'unsubscribed', effective: 'unsubscribed' }],
+      },
+    });
+    const plan = planSendgrid([elsewhere], { topicGroups });
+    expect(plan.requests).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual(['no email consent to represent']);
+  });
+
+  it('in group mode a topic never lifts the channel-wide choice written to the same group', () => {
+    expect(
+      requestsOf(planSendgrid([globalOptOutThenGroupResubscribe], { groupIds: [42], topicGroups })),
+    ).toEqual([
+      {
+        method: 'POST',
+        path: '/v3/asm/groups/42/suppressions',
+        body: { recipient_emails: ['t1@x.com'] },
+        contacts: ['t1'],
+      },
+    ]);
+  });
+
+  it('a topic id naming an Object.prototype member is no representation', () => {
+    const odd = consent({
+      externalId: 't4',
+      email: 't4@x.com',
+      topics: { email: [{ topic: 'constructor', status: 'unsubscribed', effective: 'unsubscribed' }] },
+    });
+    expect(planSendgrid([odd], { topicGroups }).requests).toEqual([]);
+  });
+
+  it('topic choices change the fingerprint; a contact without topics keeps its old one', () => {
+    expect(sendgridFingerprint(globalOptOutThenGroupResubscribe)).toBe(
+      'email=unsubscribed[newsletter=subscribed/unsubscribed]',
+    );
+    expect(sendgridFingerprint(consent({ externalId: 'x', channels: { email: 'subscribed' } }))).toBe(
+      'email=subscribed',
+    );
+  });
+});

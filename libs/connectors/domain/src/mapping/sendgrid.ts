@@ -1,6 +1,6 @@
 import type { ContactConsent, ConsentStatus } from '../consent';
 import type { DeliveryPlan, HttpRequest, PlannedRequest, SkippedContact } from '../http';
-import { channelFingerprint, enc } from './common';
+import { channelFingerprint, enc, representedTopics } from './common';
 
 export interface SendgridMappingConfig {
   /**
@@ -8,50 +8,80 @@ export interface SendgridMappingConfig {
    * SendGrid fall back to the GLOBAL list). Empty/absent = global suppressions.
    */
   readonly groupIds?: readonly number[];
+  /** Catalogue topic id → the unsubscribe (ASM) group that represents it. */
+  readonly topicGroups?: Readonly<Record<string, number>>;
 }
 
-/** SendGrid represents the email channel only. */
+/** SendGrid represents the email channel only (with its topics). */
 export const sendgridFingerprint = (consent: ContactConsent): string =>
   channelFingerprint(consent, ['email']);
 
+/** One suppression list: the global one (`group` undefined) or an unsubscribe group. */
+interface Write {
+  readonly group: number | undefined;
+  readonly status: ConsentStatus;
+  readonly contact: ContactConsent;
+}
+
 /**
- * Unsubscribed emails: ONE `POST …/suppressions` carrying every address of the batch (per group in
- * group mode). Subscribed: one `DELETE` per address (the API deletes one address per call) — in group
- * mode from each configured group, which is where our unsubscribes put them.
+ * The channel-wide choice goes to the global list (or the configured groups); each topic's own choice
+ * goes to its group only. A topic never touches the global list: SendGrid's global suppression
+ * overrides every group, so a group resubscribe after a global opt-out is written as SendGrid itself
+ * records it (out of the group's list) and the person still gets nothing — see docs/connectors.md.
+ * Suppressions of a batch are one `POST` per list; removals one `DELETE` per address (the API's shape).
  */
 export function planSendgrid(batch: readonly ContactConsent[], config: SendgridMappingConfig): DeliveryPlan {
   const skipped: SkippedContact[] = [];
-  const byStatus: Record<ConsentStatus, ContactConsent[]> = { subscribed: [], unsubscribed: [] };
+  const writes: Write[] = [];
   for (const contact of batch) {
-    const status = contact.channels.email;
+    const mine = writesOf(contact, config);
     if (!contact.email) skipped.push({ contact, reason: 'no email address' });
-    else if (!status) skipped.push({ contact, reason: 'no email consent to represent' });
-    else byStatus[status].push(contact);
+    else if (mine.length === 0) skipped.push({ contact, reason: 'no email consent to represent' });
+    else writes.push(...mine);
   }
-  const groups = config.groupIds ?? [];
   return {
     requests: [
-      ...suppress(byStatus.unsubscribed, groups),
-      ...byStatus.subscribed.flatMap((c) => unsuppress(c, groups)),
+      ...suppressions(writes.filter((w) => w.status === 'unsubscribed')),
+      ...writes.filter((w) => w.status === 'subscribed').map(removal),
     ],
     skipped,
   };
 }
 
-function suppress(contacts: readonly ContactConsent[], groups: readonly number[]): PlannedRequest[] {
-  if (contacts.length === 0) return [];
-  const body = { recipient_emails: [...new Set(contacts.map((c) => c.email ?? ''))] };
-  const paths = groups.length === 0 ? ['/v3/asm/suppressions/global'] : groups.map(groupPath);
-  return paths.map((path) => ({ request: { method: 'POST', path, body }, contacts }));
+function writesOf(contact: ContactConsent, config: SendgridMappingConfig): Write[] {
+  const status = contact.channels.email;
+  const channelGroups = config.groupIds ?? [];
+  const channelWide: Write[] =
+    status === undefined
+      ? []
+      : channelGroups.length === 0
+        ? [{ group: undefined, status, contact }]
+        : channelGroups.map((group) => ({ group, status, contact }));
+  // A group the channel-wide choice already writes keeps that choice: a topic never lifts it.
+  const taken = new Set(channelWide.map((w) => w.group));
+  const topics = representedTopics(contact, 'email', config.topicGroups)
+    .filter(([, group]) => !taken.has(group))
+    .map(([topic, group]): Write => ({ group, status: topic.status, contact }));
+  return [...channelWide, ...topics];
 }
 
-function unsuppress(contact: ContactConsent, groups: readonly number[]): PlannedRequest[] {
+function suppressions(writes: readonly Write[]): PlannedRequest[] {
+  const byList = new Map<number | undefined, ContactConsent[]>();
+  for (const w of writes) byList.set(w.group, [...(byList.get(w.group) ?? []), w.contact]);
+  return [...byList].map(([group, contacts]) => ({
+    request: {
+      method: 'POST',
+      path: group === undefined ? '/v3/asm/suppressions/global' : groupPath(group),
+      body: { recipient_emails: [...new Set(contacts.map((c) => c.email ?? ''))] },
+    },
+    contacts,
+  }));
+}
+
+function removal({ group, contact }: Write): PlannedRequest {
   const email = enc(contact.email ?? '');
-  const paths =
-    groups.length === 0
-      ? [`/v3/asm/suppressions/global/${email}`]
-      : groups.map((g) => `${groupPath(g)}/${email}`);
-  return paths.map((path): PlannedRequest => ({ request: { method: 'DELETE', path }, contacts: [contact] }));
+  const path = group === undefined ? `/v3/asm/suppressions/global/${email}` : `${groupPath(group)}/${email}`;
+  return { request: { method: 'DELETE', path }, contacts: [contact] };
 }
 
 const groupPath = (id: number): string => `/v3/asm/groups/${id}/suppressions`;

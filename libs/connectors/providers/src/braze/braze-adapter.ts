@@ -23,9 +23,10 @@ export function createBrazeAdapter(settings: BrazeSettings, deps: ResolvedDeps):
   if (!settings.baseUrl) throw new Error('Braze needs its instance REST URL (BRAZE_API_URL)');
   const auth = staticAuth({ authorization: `Bearer ${settings.apiKey}` });
   const client = reliableClient('braze', settings.baseUrl, auth, settings, deps);
-  const mapping = settings.smsSubscriptionGroupId
-    ? { smsSubscriptionGroupId: settings.smsSubscriptionGroupId }
-    : {};
+  const mapping = {
+    ...(settings.smsSubscriptionGroupId ? { smsSubscriptionGroupId: settings.smsSubscriptionGroupId } : {}),
+    ...(settings.topicGroups ? { topicGroups: settings.topicGroups } : {}),
+  };
   return {
     provider: 'braze',
     needs: [],

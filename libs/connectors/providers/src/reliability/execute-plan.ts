@@ -8,6 +8,9 @@ import {
 } from '@optstream/connectors-domain';
 import type { CallResult, ReliableClient } from './reliable-client';
 
+/** The one call a plan needs: the reliable client, or an adapter's wrapper around it. */
+export type PlanClient = Pick<ReliableClient, 'call'>;
+
 /** Vendor-specific reading of an answer: per-contact outcomes of one planned request. */
 export type Interpret = (
   planned: PlannedRequest,
@@ -25,7 +28,7 @@ export interface ExecuteOptions {
 
 /** Runs every request of the plan (the client bounds concurrency) and folds the outcomes per contact. */
 export async function executePlan(
-  client: ReliableClient,
+  client: PlanClient,
   batch: readonly ContactConsent[],
   plan: DeliveryPlan,
   options: ExecuteOptions = {},
@@ -47,7 +50,7 @@ export async function executePlan(
 }
 
 async function runPlanned(
-  client: ReliableClient,
+  client: PlanClient,
   planned: PlannedRequest,
   options: ExecuteOptions,
 ): Promise<ReadonlyMap<ContactConsent, RequestOutcome>> {

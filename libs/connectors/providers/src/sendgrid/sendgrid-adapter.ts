@@ -31,7 +31,10 @@ export function createSendgridAdapter(
     settings,
     deps,
   );
-  const mapping = { groupIds: settings.groupIds ?? [] };
+  const mapping = {
+    groupIds: settings.groupIds ?? [],
+    ...(settings.topicGroups ? { topicGroups: settings.topicGroups } : {}),
+  };
   return {
     provider: 'sendgrid',
     needs: ['email'],

@@ -44,6 +44,17 @@ export class BrazeState {
     return this.users.get(keyOf({ external_id: externalId }));
   }
 
+  /**
+   * Whether an email campaign (to an email subscription group, or to everyone subscribed) reaches this
+   * user: a globally unsubscribed user gets no email whatever their group states (BZ-SUBST); a group
+   * campaign needs the group subscribed too.
+   */
+  receivesEmail(externalId: string, groupId?: string): boolean {
+    const user = this.user(externalId);
+    if (user === undefined || user.email_subscribe === 'unsubscribed') return false;
+    return groupId === undefined || user.subscription_groups[groupId] === 'subscribed';
+  }
+
   find(key: BrazeUserKey): BrazeUser | undefined {
     return this.users.get(keyOf(key));
   }

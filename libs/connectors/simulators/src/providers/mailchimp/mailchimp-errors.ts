@@ -24,6 +24,6 @@ export const mailchimpErrors: ProviderErrors = {
     problem(429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.'),
   serverError: (status) =>
     problem(status, 'Internal Server Error', 'An unexpected internal error has occurred.'),
-  rejected: (status, detail) =>
-    problem(status, status === 403 ? 'Forbidden' : 'Member In Compliance State', detail),
+  // A poison contact is a generic refusal; the compliance state is modelled by the member routes.
+  rejected: (status, detail) => problem(status, status === 403 ? 'Forbidden' : 'Invalid Resource', detail),
 };

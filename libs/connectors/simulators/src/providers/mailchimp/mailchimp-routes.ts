@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { badRequest, notFound, type SimRequest, type SimRoute } from '../../core/provider-definition';
+import {
+  badRequest,
+  notFound,
+  type SimRequest,
+  type SimResponse,
+  type SimRoute,
+} from '../../core/provider-definition';
+import { problem } from './mailchimp-errors';
 import { parseJson, tryJson } from '../../core/validation';
 import {
   subscriberHash,
@@ -11,16 +18,20 @@ import {
 /** `archived` is a result of DELETE, never a status a client may set. */
 const settable = z.enum(['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional']);
 const mergeFields = z.record(z.unknown());
+/** Interest id (10 hex characters) → member is in the group or not (MC-MEM). */
+const interests = z.record(z.string().regex(/^[0-9a-f]{10}$/), z.boolean());
 const upsertBody = z.object({
   email_address: z.string().email(),
   status_if_new: settable.optional(),
   status: settable.optional(),
   merge_fields: mergeFields.optional(),
+  interests: interests.optional(),
 });
 const patchBody = z.object({
   email_address: z.string().email().optional(),
   status: settable.optional(),
   merge_fields: mergeFields.optional(),
+  interests: interests.optional(),
 });
 
 const MEMBER = '/lists/:listId/members/:hash';
@@ -81,10 +92,12 @@ export function mailchimpRoutes(state: MailchimpState): SimRoute[] {
         checkHash(hash, body.email_address);
         const previous = state.byHash(listId, hash);
         const status = upsertStatus(previous, body.status, body.status_if_new);
+        const refused = complianceRefusal(previous, status);
+        if (refused) return refused;
         const member = state.write(
           listId,
           body.email_address,
-          { status, merge_fields: body.merge_fields },
+          { status, merge_fields: body.merge_fields, interests: body.interests },
           ctx.now,
         );
         return { status: 200, body: member };
@@ -98,7 +111,13 @@ export function mailchimpRoutes(state: MailchimpState): SimRoute[] {
         const previous = existing(state, request);
         const body = parseJson(patchBody, request);
         checkHash(target(request).hash, body.email_address);
-        const change = { status: body.status ?? previous.status, merge_fields: body.merge_fields };
+        const change = {
+          status: body.status ?? previous.status,
+          merge_fields: body.merge_fields,
+          interests: body.interests,
+        };
+        const refused = complianceRefusal(previous, change.status);
+        if (refused) return refused;
         return { status: 200, body: state.write(previous.list_id, previous.email_address, change, ctx.now) };
       },
     },
@@ -113,6 +132,24 @@ export function mailchimpRoutes(state: MailchimpState): SimRoute[] {
       },
     },
   ];
+}
+
+/**
+ * A member who unsubscribed (or was cleaned) is in a "compliance state": the API refuses to make them
+ * `subscribed` again (400 "Member In Compliance State"); `pending` is accepted and Mailchimp sends its
+ * own confirmation email (docs/providers.md, MC-COMP).
+ */
+function complianceRefusal(
+  previous: MailchimpMember | undefined,
+  next: MailchimpStatus,
+): SimResponse | undefined {
+  const inCompliance = previous?.status === 'unsubscribed' || previous?.status === 'cleaned';
+  if (!inCompliance || next !== 'subscribed') return undefined;
+  return problem(
+    400,
+    'Member In Compliance State',
+    `${previous.email_address} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
+  );
 }
 
 /** PUT: `status` applies to an existing member, `status_if_new` is required to create one. */

@@ -15,6 +15,8 @@ export interface MailchimpMember {
   readonly unique_email_id: string;
   readonly status: MailchimpStatus;
   readonly merge_fields: Readonly<Record<string, unknown>>;
+  /** Interest (group) id → member is in it; kept whatever the status (MC-MEM). */
+  readonly interests: Readonly<Record<string, boolean>>;
   readonly list_id: string;
   readonly last_changed: string;
 }
@@ -26,6 +28,7 @@ export const subscriberHash = (email: string): string =>
 /** Audience members per list, keyed by subscriber hash like the API. */
 export class MailchimpState {
   private readonly lists = new Map<string, Map<string, MailchimpMember>>();
+  private readonly confirmations: string[] = [];
 
   constructor(private readonly countEffect: (n?: number) => void) {}
 
@@ -41,7 +44,11 @@ export class MailchimpState {
   write(
     listId: string,
     email: string,
-    change: { status: MailchimpStatus; merge_fields?: Record<string, unknown> | undefined },
+    change: {
+      status: MailchimpStatus;
+      merge_fields?: Record<string, unknown> | undefined;
+      interests?: Record<string, boolean> | undefined;
+    },
     now: number,
   ): MailchimpMember {
     const hash = subscriberHash(email);
@@ -52,14 +59,23 @@ export class MailchimpState {
       unique_email_id: hash.slice(0, 10),
       status: change.status,
       merge_fields: { ...previous?.merge_fields, ...change.merge_fields },
+      interests: { ...previous?.interests, ...change.interests },
       list_id: listId,
       last_changed: new Date(now).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
     };
     const list = this.lists.get(listId) ?? new Map<string, MailchimpMember>();
     list.set(hash, member);
     this.lists.set(listId, list);
+    // Entering `pending` makes Mailchimp email its own opt-in confirmation to the address.
+    if (member.status === 'pending' && previous?.status !== 'pending')
+      this.confirmations.push(member.email_address);
     this.countEffect();
     return member;
+  }
+
+  /** Addresses Mailchimp sent its double opt-in confirmation to, oldest first. */
+  confirmationsSent(): readonly string[] {
+    return [...this.confirmations];
   }
 
   /** Permanent delete (GDPR erasure): the member is gone. */
@@ -71,5 +87,6 @@ export class MailchimpState {
 
   reset(): void {
     this.lists.clear();
+    this.confirmations.length = 0;
   }
 }

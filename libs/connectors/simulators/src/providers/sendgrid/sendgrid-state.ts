@@ -67,6 +67,16 @@ export class SendgridState {
     return this.groupMembers.get(groupId)?.has(normalizeEmail(email)) ?? false;
   }
 
+  /**
+   * Whether SendGrid would deliver a message sent with this unsubscribe group (`asm.group_id`), or with
+   * none: a global suppression overrides every group (SG-GRP) — leaving a group's list lets mail of that
+   * group through only while the address is not globally suppressed.
+   */
+  wouldDeliver(email: string, groupId?: number): boolean {
+    if (this.isGloballySuppressed(email)) return false;
+    return groupId === undefined || !this.isSuppressedInGroup(groupId, email);
+  }
+
   reset(): void {
     this.global.clear();
     this.groups.clear();
