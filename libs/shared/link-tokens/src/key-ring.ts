@@ -1,6 +1,6 @@
 /**
- * The keys that sign and verify link tokens. One key signs (the first one configured); every key
- * verifies, so a rotation adds the new key in front, keeps the old one until the last link it signed
+ * The keys that sign and verify link tokens. One key signs (the active one); every key
+ * verifies, so a rotation adds the new key, makes it active, keeps the old one until the last link it signed
  * has expired, then drops it (docs/preference-center.md, "Key rotation").
  */
 export interface LinkKey {
@@ -21,30 +21,23 @@ export type KeyRingResult =
 const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
 const MIN_SECRET_BYTES = 32;
 
-/** Parses `id:base64secret,id2:base64secret2` (the `LINK_TOKEN_KEYS` setting). The first key signs. */
-export function parseKeyRing(setting: string): KeyRingResult {
-  const entries = setting
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (entries.length === 0)
-    return { ok: false, reason: 'no key: expected <id>:<base64 secret>[,<id>:<base64 secret>…]' };
-  const keys: LinkKey[] = [];
-  for (const [index, entry] of entries.entries()) {
-    const separator = entry.indexOf(':');
-    const id = separator > 0 ? entry.slice(0, separator) : '';
+/**
+ * The ring from the settings: `LINK_TOKEN_KEYS` (`id=base64,id2=base64`, the repo's key-ring format)
+ * and `LINK_TOKEN_ACTIVE_KEY_ID`, the one that signs.
+ */
+export function linkKeyRing(keys: Readonly<Record<string, string>>, activeId: string): KeyRingResult {
+  const parsed: LinkKey[] = [];
+  for (const [id, base64] of Object.entries(keys)) {
     if (!KEY_ID.test(id))
-      return { ok: false, reason: `key ${index + 1}: the id must be 1-16 of [A-Za-z0-9_-] before a ":"` };
-    const secret = Buffer.from(entry.slice(separator + 1), 'base64');
+      return { ok: false, reason: `key id "${id.slice(0, 16)}" must be 1-16 of [A-Za-z0-9_-]` };
+    const secret = Buffer.from(base64, 'base64');
     if (secret.length < MIN_SECRET_BYTES)
-      return {
-        ok: false,
-        reason: `key "${id}": the secret must be at least ${MIN_SECRET_BYTES} bytes, base64-encoded`,
-      };
-    if (keys.some((k) => k.id === id)) return { ok: false, reason: `key "${id}" is given twice` };
-    keys.push({ id, secret });
+      return { ok: false, reason: `key "${id}" must be at least ${MIN_SECRET_BYTES} bytes, base64-encoded` };
+    parsed.push({ id, secret });
   }
-  return { ok: true, ring: keyRing(keys) };
+  const active = parsed.find((k) => k.id === activeId);
+  if (!active) return { ok: false, reason: `the active key "${activeId}" is not one of the keys` };
+  return { ok: true, ring: keyRing([active, ...parsed.filter((k) => k !== active)]) };
 }
 
 /** A ring from keys in order; the first signs. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { keyRing, parseKeyRing } from './key-ring';
+import { keyRing, linkKeyRing } from './key-ring';
 import { LinkClaims, signLinkToken, verifyLinkToken, VerifyOptions } from './link-token';
-import { linkUrl, mintLinkToken } from './mint';
+import { linkUrl, mintContactLinks, mintLinkToken } from './mint';
 
 const oldKey = { id: 'k1', secret: Buffer.alloc(32, 1) };
 const newKey = { id: 'k2', secret: Buffer.alloc(32, 2) };
@@ -110,8 +110,10 @@ describe('link tokens', () => {
     expect(verifyLinkToken(token, options)).toMatchObject({ ok: false, code: 'MALFORMED' });
   });
 
-  it('refuses signed claims that are not a valid claim set', () => {
-    const payload = Buffer.from(JSON.stringify({ sub: 'x' })).toString('base64url');
+  it('refuses signed claims that are not a valid claim set (an unsubscribe without its channel)', () => {
+    const payload = Buffer.from(
+      JSON.stringify({ jti: 't', sub: 'x', pur: 'unsubscribe', aud: 'acme', iat: 1, exp: 9e9 }),
+    ).toString('base64url');
     const signed = `v1.k2.${payload}`;
     const { createHmac } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
     const sig = createHmac('sha256', newKey.secret).update(signed).digest('base64url');
@@ -122,7 +124,8 @@ describe('link tokens', () => {
     const claimsArb = fc.record({
       tokenId: fc.base64String({ minLength: 1, maxLength: 24 }),
       externalId: fc.string({ minLength: 1, maxLength: 64 }),
-      purpose: fc.constantFrom('unsubscribe' as const, 'preferences' as const, 'confirm' as const),
+      purpose: fc.constantFrom('unsubscribe' as const, 'confirm' as const),
+      channel: fc.constantFrom('email' as const, 'sms' as const, 'push' as const),
       audience: fc.constant('acme'),
       issuedAt: fc.integer({ min: 0, max: NOW / 1000 }),
       expiresAt: fc.integer({ min: NOW / 1000, max: NOW / 1000 + 10 ** 8 }),
@@ -163,7 +166,7 @@ describe('minting', () => {
   it('mints a token that verifies, with the ttl and a token id from the given bytes', () => {
     const { token, claims: minted } = mintLinkToken(
       { externalId: 'cust-1', purpose: 'preferences' },
-      { ring, audience: 'acme', nowMs: NOW, ttlSeconds: 86_400, tokenIdBytes: Buffer.from([1, 2, 3]) },
+      { ring, audience: 'acme', nowMs: NOW, ttlSeconds: 86_400, randomId: () => Buffer.from([1, 2, 3]) },
     );
     expect(minted).toMatchObject({ tokenId: 'AQID', expiresAt: NOW / 1000 + 86_400 });
     expect(verifyLinkToken(token, { ...options, purposes: ['preferences'] })).toMatchObject({
@@ -172,29 +175,57 @@ describe('minting', () => {
     });
   });
 
+  it('mints both links of a contact with the RFC 8058 headers, each with its own token id', () => {
+    let n = 0;
+    const links = mintContactLinks(
+      { externalId: 'cust-1', channel: 'email', topic: 'news' },
+      {
+        ring,
+        audience: 'acme',
+        nowMs: NOW,
+        ttlSeconds: 60,
+        randomId: () => Buffer.from([(n += 1)]),
+        baseUrl: 'https://p.test',
+      },
+    );
+    expect(links.headers).toEqual({
+      'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+    expect(links.tokenIds).toEqual({ unsubscribe: 'AQ', preferences: 'Ag' });
+    const unsubscribe = verifyLinkToken(links.unsubscribeUrl.replace('https://p.test/u/', ''), options);
+    expect(unsubscribe).toMatchObject({
+      ok: true,
+      claims: { externalId: 'cust-1', channel: 'email', topic: 'news' },
+    });
+    const center = verifyLinkToken(links.preferencesUrl.replace('https://p.test/p/', ''), {
+      ...options,
+      purposes: ['preferences'],
+    });
+    expect(center).toMatchObject({ ok: true, claims: { externalId: 'cust-1', purpose: 'preferences' } });
+  });
+
   it('builds the URL under the purpose path, whatever the trailing slashes of the base', () => {
     expect(linkUrl('https://prefs.acme.test/', 'unsubscribe', 'T')).toBe('https://prefs.acme.test/u/T');
     expect(linkUrl('https://prefs.acme.test', 'preferences', 'T')).toBe('https://prefs.acme.test/p/T');
   });
 });
 
-describe('key ring setting', () => {
+describe('key ring from the settings', () => {
   const b64 = (n: number) => Buffer.alloc(32, n).toString('base64');
 
-  it('parses keys in order; the first signs, all verify', () => {
-    const result = parseKeyRing(`k2:${b64(2)}, k1:${b64(1)}`);
+  it('signs with the active key and verifies with all', () => {
+    const result = linkKeyRing({ k1: b64(1), k2: b64(2) }, 'k2');
     expect(result.ok && result.ring.signing.id).toBe('k2');
-    expect(result.ok && [...result.ring.verifying.keys()]).toEqual(['k2', 'k1']);
+    expect(result.ok && [...result.ring.verifying.keys()].sort()).toEqual(['k1', 'k2']);
   });
 
   it.each([
-    ['', 'no key'],
-    [`:${b64(1)}`, 'key 1: the id'],
-    ['k1:c2hvcnQ=', 'key "k1": the secret must be at least 32 bytes'],
-    [`k1:${b64(1)},k1:${b64(2)}`, 'key "k1" is given twice'],
-  ])('refuses %j', (setting, reason) => {
-    const result = parseKeyRing(setting);
-    expect(result.ok).toBe(false);
+    [{ 'k 1': b64(1) }, 'k 1', 'key id "k 1" must be 1-16 of'],
+    [{ k1: 'c2hvcnQ=' }, 'k1', 'key "k1" must be at least 32 bytes'],
+    [{ k1: b64(1) }, 'k2', 'the active key "k2" is not one of the keys'],
+  ])('refuses %j with active %s', (keys, active, reason) => {
+    const result = linkKeyRing(keys, active);
     expect(!result.ok && result.reason).toContain(reason);
   });
 });

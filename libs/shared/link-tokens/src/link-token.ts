@@ -163,7 +163,8 @@ function isWireClaims(value: unknown): value is WireClaims {
     nonEmpty(v['sub']) &&
     nonEmpty(v['aud']) &&
     LINK_PURPOSES.includes(v['pur'] as LinkPurpose) &&
-    (v['ch'] === undefined || LINK_CHANNELS.includes(v['ch'] as LinkChannel)) &&
+    // An unsubscribe or a confirmation is always about one channel.
+    (v['ch'] === undefined ? v['pur'] === 'preferences' : LINK_CHANNELS.includes(v['ch'] as LinkChannel)) &&
     (v['tp'] === undefined || nonEmpty(v['tp'])) &&
     Number.isSafeInteger(v['iat']) &&
     Number.isSafeInteger(v['exp'])
