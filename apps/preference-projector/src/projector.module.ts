@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ContactsController } from './api/contacts.controller';
 import { DataSubjectController } from './api/data-subject.controller';
+import { LinksController } from './api/links.controller';
 import { ListingsController } from './api/listings.controller';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { HealthController } from './http/health.controller';
@@ -11,7 +12,13 @@ export class ProjectorModule {
   static withRuntime(runtime: ProjectorRuntime): DynamicModule {
     return {
       module: ProjectorModule,
-      controllers: [ContactsController, ListingsController, DataSubjectController, HealthController],
+      controllers: [
+        ContactsController,
+        ListingsController,
+        DataSubjectController,
+        LinksController,
+        HealthController,
+      ],
       providers: [{ provide: PROJECTOR_RUNTIME, useValue: runtime }, ApiKeyGuard],
     };
   }

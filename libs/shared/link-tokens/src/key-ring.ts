@@ -46,3 +46,14 @@ export function keyRing(keys: readonly LinkKey[]): KeyRing {
   if (!signing) throw new Error('a key ring needs at least one key');
   return { signing, verifying: new Map(keys.map((k) => [k.id, k.secret])) };
 }
+
+/** The ring from the two settings, or why there is none (unset, or inconsistent). */
+export function keyRingFromSettings(settings: {
+  readonly LINK_TOKEN_KEYS?: Readonly<Record<string, string>> | undefined;
+  readonly LINK_TOKEN_ACTIVE_KEY_ID?: string | undefined;
+}): KeyRingResult {
+  if (!settings.LINK_TOKEN_KEYS)
+    return { ok: false, reason: 'links are not configured: set LINK_TOKEN_KEYS' };
+  const active = settings.LINK_TOKEN_ACTIVE_KEY_ID ?? Object.keys(settings.LINK_TOKEN_KEYS)[0] ?? '';
+  return linkKeyRing(settings.LINK_TOKEN_KEYS, active);
+}
