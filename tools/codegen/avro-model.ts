@@ -84,6 +84,11 @@ export interface FieldNode {
   readonly name: string;
   readonly type: Json;
   readonly doc?: string;
+  /**
+   * `"omittable": true` (a field added after the first version, always with a default): writers may leave
+   * it out and avsc writes the default; decoded values always carry it. Emitted as an optional property.
+   */
+  readonly omittable?: boolean;
 }
 
 export function fieldsOf(node: JsonObject): readonly FieldNode[] {
@@ -93,10 +98,13 @@ export function fieldsOf(node: JsonObject): readonly FieldNode[] {
     if (!isObject(field) || typeof field.name !== 'string' || field.type === undefined) {
       throw new Error(`malformed field in ${String(node.name)}: ${JSON.stringify(field)}`);
     }
+    if (field.omittable === true && field.default === undefined)
+      throw new Error(`omittable field ${String(node.name)}.${field.name} has no default`);
     return {
       name: field.name,
       type: field.type,
       ...(typeof field.doc === 'string' ? { doc: field.doc } : {}),
+      ...(field.omittable === true ? { omittable: true } : {}),
     };
   });
 }

@@ -93,7 +93,8 @@ export function emitDeclaration(declaration: NamedDeclaration, ctx: EmitContext)
             ? ['Epoch milliseconds (Avro timestamp-millis, decoded as a number).']
             : []),
         ];
-        return `${jsDoc(notes, '  ')}  readonly ${field.name}: ${tsType(field.type, namespace, ctx)};`;
+        const optional = field.omittable === true ? '?' : '';
+        return `${jsDoc(notes, '  ')}  readonly ${field.name}${optional}: ${tsType(field.type, namespace, ctx)};`;
       });
       return `${header}export interface ${name} {\n${fields.join('\n')}\n}\n`;
     }

@@ -68,6 +68,13 @@ describe('identity-resolver on the real stack', () => {
       occurredAt: OCCURRED_AT,
       recordedAt: expect.any(Number),
       causationId: optOut.eventId,
+      topic: null,
+      evidence: null,
+      pendingExpiresAt: null,
+      occurredAtPrecision: 'unknown',
+      originalOccurredAt: null,
+      sealedIpAddress: null,
+      sealedUserAgent: null,
     } satisfies Record<keyof MarketingPreferenceUpdated, unknown>);
     // Every output continues the inbound fact's trace (the trace context rides in the Kafka headers).
     expect([

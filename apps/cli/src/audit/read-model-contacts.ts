@@ -59,9 +59,10 @@ export async function* readModelContacts(
 
 const toContact = (row: AudienceRow): AuditContact => {
   const channels: Partial<Record<Channel, ConsentStatus>> = {};
-  if (row.email) channels.email = row.email;
-  if (row.sms) channels.sms = row.sms;
-  if (row.push) channels.push = row.push;
+  // pending (awaiting confirmation) has no platform counterpart to compare with yet: left out.
+  if (row.email && row.email !== 'pending') channels.email = row.email;
+  if (row.sms && row.sms !== 'pending') channels.sms = row.sms;
+  if (row.push && row.push !== 'pending') channels.push = row.push;
   return { externalId: row.externalId, channels };
 };
 

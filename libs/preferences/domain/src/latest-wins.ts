@@ -37,6 +37,7 @@ const safety = (status: KnownStatus): number => {
     case 'unsubscribed':
       return 1;
     case 'subscribed':
+    case 'pending':
       return 0;
     default:
       return assertNever(status);

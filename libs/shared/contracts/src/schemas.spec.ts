@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Type } from 'avsc';
 import {
   ContactInboundSchema,
@@ -29,6 +31,23 @@ const marketingPreferenceUpdated: MarketingPreferenceUpdated = {
   occurredAt,
   recordedAt,
   causationId: '0b8f6a3c-2d4e-5f61-8a7b-9c0d1e2f3a4b',
+  topic: 'newsletter',
+  evidence: {
+    strength: 'explicit',
+    kind: 'group_unsubscribe',
+    trust: 'server',
+    collectionPoint: 'email-footer',
+    consentTextId: 'newsletter-signup',
+    consentTextVersion: 'v3',
+    actor: 'person',
+    legalBasis: 'consent',
+    jurisdiction: 'EU',
+  },
+  pendingExpiresAt: null,
+  occurredAtPrecision: 'second',
+  originalOccurredAt: null,
+  sealedIpAddress: { sealedValue: Buffer.from([0x02, 0x7f]), dataKeyId: 'dk_c_7Hq2LmX9_1' },
+  sealedUserAgent: null,
 };
 
 const contactInbound: ContactInbound = {
@@ -38,9 +57,21 @@ const contactInbound: ContactInbound = {
   receivedAt: recordedAt,
   identifiers: { externalId: null, email: null, phone: '+14155550123', anonymousId: null },
   kind: 'preference_change',
-  preferenceChange: { channel: 'sms', newStatus: 'unsubscribed', sourceOfChange: 'SMS STOP Reply' },
+  preferenceChange: {
+    channel: 'sms',
+    newStatus: 'pending',
+    sourceOfChange: 'Signup Form',
+    topic: 'promotions',
+    evidence: null,
+    pendingExpiresAt: occurredAt + 86_400_000,
+    ipAddress: '203.0.113.7',
+    userAgent: 'Mozilla/5.0',
+  },
   identify: null,
   pushPermissionChange: null,
+  sourceTrust: 'client',
+  occurredAtPrecision: 'millisecond',
+  originalOccurredAt: Date.UTC(2099, 0, 1),
 };
 
 const identityEvent: IdentityEvent = {
@@ -69,6 +100,18 @@ const contactPreferencesState: ContactPreferencesState = {
       occurredAt,
       eventId: marketingPreferenceUpdated.eventId,
       sourceOfChange: 'Email Unsubscribe Link',
+      pendingExpiresAt: null,
+      topics: [
+        {
+          topic: 'newsletter',
+          status: 'subscribed',
+          effectiveStatus: 'unsubscribed',
+          occurredAt: occurredAt + 1_000,
+          eventId: 'e3',
+          sourceOfChange: 'Group Resubscribe',
+          pendingExpiresAt: null,
+        },
+      ],
     },
     {
       channel: 'push',
@@ -76,6 +119,8 @@ const contactPreferencesState: ContactPreferencesState = {
       occurredAt: occurredAt - 86_400_000,
       eventId: 'e2',
       sourceOfChange: 'Mobile App Settings',
+      pendingExpiresAt: null,
+      topics: [],
     },
   ],
   version: 7,
@@ -135,5 +180,88 @@ describe('schema evolution', () => {
     const read = reader.fromBuffer(written, reader.createResolver(writer)) as MarketingPreferenceUpdated;
 
     expect(read).toEqual({ ...marketingPreferenceUpdated, channel: 'unknown' });
+  });
+});
+
+/** The schemas of the first release, as they were (test/released-0.1.0): what old producers and consumers use. */
+const released = (name: string): Type =>
+  avroType(
+    JSON.parse(readFileSync(join(__dirname, '../test/released-0.1.0', `${name}.avsc`), 'utf8')) as object,
+  );
+
+describe('evolution from release 0.1.0 (topics, evidence, pending, precision)', () => {
+  const evolved = fixtures.filter(([name]) => name !== 'identity.v1' && name !== 'dead-letter.v1');
+
+  it.each(evolved)(
+    '%s: a new consumer reads an old event with every added field at its default',
+    (name, schema) => {
+      const old = released(name);
+      const reader = avroType(schema);
+      const oldEvent = old.fromBuffer(old.toBuffer(old.random()));
+      const read = reader.fromBuffer(old.toBuffer(oldEvent), reader.createResolver(old)) as Record<
+        string,
+        unknown
+      >;
+      for (const [field, value] of Object.entries(oldEvent as Record<string, unknown>))
+        if (!['channels', 'preferenceChange'].includes(field)) expect(read[field]).toEqual(value);
+    },
+  );
+
+  it.each(evolved)('%s: an old consumer still decodes a new event', (name, schema, fixture) => {
+    const writer = avroType(schema);
+    const old = released(name);
+    expect(() => old.fromBuffer(writer.toBuffer(fixture), old.createResolver(writer))).not.toThrow();
+  });
+
+  it('an old event reads as topic null, evidence null, precision unknown', () => {
+    const old = released('marketing-preference-updated.v1');
+    const reader = avroType(MarketingPreferenceUpdatedSchema);
+    const {
+      topic: _topic,
+      evidence: _evidence,
+      occurredAtPrecision: _precision,
+      sealedIpAddress: _ip,
+      ...rest
+    } = marketingPreferenceUpdated;
+    const read = reader.fromBuffer(old.toBuffer(rest), reader.createResolver(old));
+    expect(read).toEqual({
+      ...rest,
+      topic: null,
+      evidence: null,
+      pendingExpiresAt: null,
+      occurredAtPrecision: 'unknown',
+      originalOccurredAt: null,
+      sealedIpAddress: null,
+      sealedUserAgent: null,
+    });
+  });
+
+  it('an old consumer reads pending as unknown and drops the topics it does not know', () => {
+    const writer = avroType(ContactPreferencesStateSchema);
+    const old = released('contact-preferences-state.v1');
+    const pending = {
+      ...contactPreferencesState,
+      channels: [{ ...contactPreferencesState.channels[0]!, status: 'pending' as const }],
+    };
+    const read = old.fromBuffer(
+      writer.toBuffer(pending),
+      old.createResolver(writer),
+    ) as ContactPreferencesState;
+    expect(read.channels).toEqual([
+      {
+        channel: 'email',
+        status: 'unknown',
+        occurredAt,
+        eventId: marketingPreferenceUpdated.eventId,
+        sourceOfChange: 'Email Unsubscribe Link',
+      },
+    ]);
+  });
+
+  it('a writer may omit every added field: the defaults are written', () => {
+    const type = avroType(MarketingPreferenceUpdatedSchema);
+    const { topic: _t, evidence: _e, sealedIpAddress: _s, ...minimal } = marketingPreferenceUpdated;
+    const read = type.fromBuffer(type.toBuffer(minimal)) as MarketingPreferenceUpdated;
+    expect([read.topic, read.evidence, read.sealedIpAddress]).toEqual([null, null, null]);
   });
 });

@@ -1,6 +1,13 @@
 // Generated from schemas/*.avsc by tools/codegen/avro-to-ts.ts — do not edit.
 
-import type { Channel, EventSource, SubscriptionStatus } from './common';
+import type {
+  Channel,
+  EventSource,
+  Evidence,
+  SourceTrust,
+  SubscriptionStatus,
+  TimestampPrecision,
+} from './common';
 
 /** The name of schemas/contact-inbound.v1.avsc, as used in `TOPICS[...].valueSchema`. */
 export const ContactInboundSchemaName = 'contact-inbound.v1';
@@ -29,6 +36,11 @@ export interface ContactInbound {
   readonly preferenceChange: PreferenceChange | null;
   readonly identify: Identify | null;
   readonly pushPermissionChange: PushPermissionChange | null;
+  /** How far the sending credential is trusted (a public write key is client). */
+  readonly sourceTrust?: SourceTrust;
+  readonly occurredAtPrecision?: TimestampPrecision;
+  /** Set when occurredAt was clamped to receivedAt: the value the source sent. */
+  readonly originalOccurredAt?: number | null;
 }
 
 /** Avro record `io.optstream.inbound.v1.InboundIdentifiers`. */
@@ -66,6 +78,16 @@ export interface PreferenceChange {
   readonly newStatus: SubscriptionStatus;
   /** e.g. "Email Unsubscribe Link", "SMS STOP Reply". */
   readonly sourceOfChange: string;
+  /** A topic id of the catalogue (config/consent-topics.json); null means the whole channel. */
+  readonly topic?: string | null;
+  /** Proof of consent as the source gave it. */
+  readonly evidence?: Evidence | null;
+  /** newStatus pending: when the unconfirmed request lapses. */
+  readonly pendingExpiresAt?: number | null;
+  /** Proof of consent (personal data; this topic forgets it in 7 days, the resolver seals it). */
+  readonly ipAddress?: string | null;
+  /** Proof of consent (personal data, as ipAddress). */
+  readonly userAgent?: string | null;
 }
 
 /** Avro record `io.optstream.inbound.v1.Identify`. */
@@ -184,7 +206,7 @@ export const ContactInboundSchema = {
                 type: 'enum',
                 name: 'SubscriptionStatus',
                 namespace: 'io.optstream.common.v1',
-                symbols: ['unknown', 'subscribed', 'unsubscribed'],
+                symbols: ['unknown', 'subscribed', 'unsubscribed', 'pending'],
                 default: 'unknown',
               },
             },
@@ -192,6 +214,148 @@ export const ContactInboundSchema = {
               name: 'sourceOfChange',
               type: 'string',
               doc: 'e.g. "Email Unsubscribe Link", "SMS STOP Reply".',
+            },
+            {
+              name: 'topic',
+              type: ['null', 'string'],
+              default: null,
+              omittable: true,
+              doc: 'A topic id of the catalogue (config/consent-topics.json); null means the whole channel.',
+            },
+            {
+              name: 'evidence',
+              type: [
+                'null',
+                {
+                  type: 'record',
+                  name: 'Evidence',
+                  namespace: 'io.optstream.common.v1',
+                  doc: 'Proof of consent: how strong the evidence is, what act it records, and where, under which text and basis it was collected. No personal data (IP address and user agent travel separately, sealed).',
+                  fields: [
+                    {
+                      name: 'strength',
+                      type: {
+                        type: 'enum',
+                        name: 'EvidenceStrength',
+                        namespace: 'io.optstream.common.v1',
+                        doc: 'explicit: an act of the person (unsubscribe link, STOP/START, spam report, preference change, confirmation click); snapshot: a copy of a state (identify traits, CSV backfill, CRM sync). unknown (events written before this field) ranks as explicit, which is how they were always treated.',
+                        symbols: ['unknown', 'explicit', 'snapshot'],
+                        default: 'unknown',
+                      },
+                      default: 'unknown',
+                      omittable: true,
+                    },
+                    {
+                      name: 'kind',
+                      type: {
+                        type: 'enum',
+                        name: 'EvidenceKind',
+                        namespace: 'io.optstream.common.v1',
+                        doc: 'What the person (or system) did; docs/consent-model.md lists which kinds are explicit.',
+                        symbols: [
+                          'unknown',
+                          'unsubscribe_link',
+                          'group_unsubscribe',
+                          'group_resubscribe',
+                          'spam_report',
+                          'sms_keyword',
+                          'preference_center',
+                          'signup_form',
+                          'double_opt_in_confirmation',
+                          'push_permission',
+                          'api_call',
+                          'identify_traits',
+                          'csv_backfill',
+                          'crm_sync',
+                          'provider_webhook',
+                        ],
+                        default: 'unknown',
+                      },
+                      default: 'unknown',
+                      omittable: true,
+                    },
+                    {
+                      name: 'trust',
+                      type: {
+                        type: 'enum',
+                        name: 'SourceTrust',
+                        namespace: 'io.optstream.common.v1',
+                        doc: 'server: a signed or server-side source; client: a public (browser/app) write key, which may opt out but never opt in or link identifiers. unknown (events written before this field) ranks as server.',
+                        symbols: ['unknown', 'server', 'client'],
+                        default: 'unknown',
+                      },
+                      default: 'unknown',
+                      omittable: true,
+                    },
+                    {
+                      name: 'collectionPoint',
+                      type: ['null', 'string'],
+                      default: null,
+                      omittable: true,
+                      doc: 'Where consent was collected: a form id, page URL path, SMS keyword.',
+                    },
+                    {
+                      name: 'consentTextId',
+                      type: ['null', 'string'],
+                      default: null,
+                      omittable: true,
+                      doc: 'Id of the consent wording shown to the person.',
+                    },
+                    {
+                      name: 'consentTextVersion',
+                      type: ['null', 'string'],
+                      default: null,
+                      omittable: true,
+                      doc: 'Version (or hash) of that wording.',
+                    },
+                    {
+                      name: 'actor',
+                      type: ['null', 'string'],
+                      default: null,
+                      omittable: true,
+                      doc: '"person", "agent:<id>" or "system:<name>": who performed the change.',
+                    },
+                    {
+                      name: 'legalBasis',
+                      type: ['null', 'string'],
+                      default: null,
+                      omittable: true,
+                      doc: 'e.g. consent, legitimate_interest; defaults to the topic catalogue entry.',
+                    },
+                    {
+                      name: 'jurisdiction',
+                      type: ['null', 'string'],
+                      default: null,
+                      omittable: true,
+                      doc: 'e.g. EU, US-CA (ISO 3166 country or subdivision).',
+                    },
+                  ],
+                },
+              ],
+              default: null,
+              omittable: true,
+              doc: 'Proof of consent as the source gave it.',
+            },
+            {
+              name: 'pendingExpiresAt',
+              type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+              default: null,
+              omittable: true,
+              doc: 'newStatus pending: when the unconfirmed request lapses.',
+            },
+            {
+              name: 'ipAddress',
+              type: ['null', 'string'],
+              default: null,
+              omittable: true,
+              doc: 'Proof of consent (personal data; this topic forgets it in 7 days, the resolver seals it).',
+            },
+            {
+              name: 'userAgent',
+              type: ['null', 'string'],
+              default: null,
+              omittable: true,
+              doc: 'Proof of consent (personal data, as ipAddress).',
             },
           ],
         },
@@ -226,6 +390,33 @@ export const ContactInboundSchema = {
         },
       ],
       default: null,
+    },
+    {
+      name: 'sourceTrust',
+      type: 'io.optstream.common.v1.SourceTrust',
+      default: 'unknown',
+      omittable: true,
+      doc: 'How far the sending credential is trusted (a public write key is client).',
+    },
+    {
+      name: 'occurredAtPrecision',
+      type: {
+        type: 'enum',
+        name: 'TimestampPrecision',
+        namespace: 'io.optstream.common.v1',
+        doc: "The resolution of the source's clock: SendGrid and Mailchimp stamp whole seconds. Changes are compared at the coarser of two precisions, a tie going to the opt-out. unknown (events written before this field) is millisecond.",
+        symbols: ['unknown', 'millisecond', 'second', 'minute', 'day'],
+        default: 'unknown',
+      },
+      default: 'unknown',
+      omittable: true,
+    },
+    {
+      name: 'originalOccurredAt',
+      type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+      default: null,
+      omittable: true,
+      doc: 'Set when occurredAt was clamped to receivedAt: the value the source sent.',
     },
   ],
 } as const;

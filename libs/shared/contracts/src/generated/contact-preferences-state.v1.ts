@@ -23,12 +23,34 @@ export interface ContactPreferencesState {
 /** Avro record `io.optstream.preferences.v1.ChannelPreference`. */
 export interface ChannelPreference {
   readonly channel: Channel;
+  /** The channel-wide choice. unknown: no channel-wide choice on record (only topic choices); pending: awaiting confirmation, not consent. */
   readonly status: SubscriptionStatus;
   /** Epoch milliseconds (Avro timestamp-millis, decoded as a number). */
   readonly occurredAt: number;
   /** The winning Marketing Preference Updated event. */
   readonly eventId: string;
   readonly sourceOfChange: string;
+  /** status pending: when the request lapses. */
+  readonly pendingExpiresAt?: number | null;
+  /** Topic choices of this channel (topics with no choice on record follow the channel). Sorted by topic id. */
+  readonly topics?: readonly TopicPreference[];
+}
+
+/** Avro record `io.optstream.preferences.v1.TopicPreference`. */
+export interface TopicPreference {
+  /** Topic id of the catalogue (config/consent-topics.json). */
+  readonly topic: string;
+  /** The topic's own latest choice, as recorded. */
+  readonly status: SubscriptionStatus;
+  /** The status to act on: unsubscribed while the channel is opted out (a channel-wide opt-out beats every topic), pending while the channel is pending, else status. */
+  readonly effectiveStatus: SubscriptionStatus;
+  /** Epoch milliseconds (Avro timestamp-millis, decoded as a number). */
+  readonly occurredAt: number;
+  /** The winning Marketing Preference Updated event of this topic. */
+  readonly eventId: string;
+  readonly sourceOfChange: string;
+  /** status pending: when the request lapses. */
+  readonly pendingExpiresAt?: number | null;
 }
 
 /** schemas/contact-preferences-state.v1.avsc verbatim, so runtime code (registry, codecs) never reads files. */
@@ -63,13 +85,65 @@ export const ContactPreferencesStateSchema = {
                 type: 'enum',
                 name: 'SubscriptionStatus',
                 namespace: 'io.optstream.common.v1',
-                symbols: ['unknown', 'subscribed', 'unsubscribed'],
+                symbols: ['unknown', 'subscribed', 'unsubscribed', 'pending'],
                 default: 'unknown',
               },
+              doc: 'The channel-wide choice. unknown: no channel-wide choice on record (only topic choices); pending: awaiting confirmation, not consent.',
             },
             { name: 'occurredAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
             { name: 'eventId', type: 'string', doc: 'The winning Marketing Preference Updated event.' },
             { name: 'sourceOfChange', type: 'string' },
+            {
+              name: 'pendingExpiresAt',
+              type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+              default: null,
+              omittable: true,
+              doc: 'status pending: when the request lapses.',
+            },
+            {
+              name: 'topics',
+              default: [],
+              omittable: true,
+              doc: 'Topic choices of this channel (topics with no choice on record follow the channel). Sorted by topic id.',
+              type: {
+                type: 'array',
+                items: {
+                  type: 'record',
+                  name: 'TopicPreference',
+                  fields: [
+                    {
+                      name: 'topic',
+                      type: 'string',
+                      doc: 'Topic id of the catalogue (config/consent-topics.json).',
+                    },
+                    {
+                      name: 'status',
+                      type: 'io.optstream.common.v1.SubscriptionStatus',
+                      doc: "The topic's own latest choice, as recorded.",
+                    },
+                    {
+                      name: 'effectiveStatus',
+                      type: 'io.optstream.common.v1.SubscriptionStatus',
+                      doc: 'The status to act on: unsubscribed while the channel is opted out (a channel-wide opt-out beats every topic), pending while the channel is pending, else status.',
+                    },
+                    { name: 'occurredAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+                    {
+                      name: 'eventId',
+                      type: 'string',
+                      doc: 'The winning Marketing Preference Updated event of this topic.',
+                    },
+                    { name: 'sourceOfChange', type: 'string' },
+                    {
+                      name: 'pendingExpiresAt',
+                      type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+                      default: null,
+                      omittable: true,
+                      doc: 'status pending: when the request lapses.',
+                    },
+                  ],
+                },
+              },
+            },
           ],
         },
       },

@@ -1,0 +1,2 @@
+export * from './topic-catalogue';
+export * from './load-catalogue';
