@@ -1,5 +1,6 @@
 import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
 import { z } from 'zod';
+import { PREFERENCE_CENTER_SECRET_NAMES, preferenceCenterSettings } from './preference-center-config';
 
 const base64Key = z
   .string()
@@ -63,6 +64,7 @@ export const gatewayConfigSchema = kafkaConfigSchema.extend({
   BODY_LIMIT_BYTES: env.positiveInt(1024 * 1024),
   TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ...preferenceCenterSettings,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
@@ -74,6 +76,7 @@ const SECRETS = [
   'MAILCHIMP_WEBHOOK_SECRET',
   'SEGMENT_WRITE_KEYS',
   'API_SIGNING_SECRETS',
+  ...PREFERENCE_CENTER_SECRET_NAMES,
 ] as const;
 
 export function loadGatewayConfig(source: NodeJS.ProcessEnv): GatewayConfig {

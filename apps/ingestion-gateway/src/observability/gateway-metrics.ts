@@ -7,7 +7,8 @@ export type Endpoint =
   | 'segment_identify'
   | 'segment_track'
   | 'segment_batch'
-  | 'preferences';
+  | 'preferences'
+  | 'links';
 export type Outcome = 'accepted' | 'bad_request' | 'unauthorized' | 'payload_too_large' | 'unavailable';
 export type EventOutcome = 'published' | 'spooled' | 'ignored' | 'dead_lettered' | 'rejected';
 
