@@ -1,3 +1,5 @@
+import { ensureChromium } from '../stack/chromium';
+import { StackError } from '../stack/errors';
 import { loadStackSettings } from '../stack/settings';
 import { up } from '../stack/stack';
 
@@ -8,10 +10,25 @@ import { up } from '../stack/stack';
  * that one is used and nothing is started.
  */
 export default async function globalSetup(): Promise<void> {
+  provideChromium();
   if (process.env['KAFKA_BROKERS'] && process.env['SCHEMA_REGISTRY_URL'] && process.env['DATABASE_URL'])
     return;
   const endpoints = await up(loadStackSettings(), () => undefined);
   process.env['KAFKA_BROKERS'] = endpoints.kafkaBrokers;
   process.env['SCHEMA_REGISTRY_URL'] = endpoints.registryUrl;
   process.env['DATABASE_URL'] = endpoints.databaseUrl;
+}
+
+/**
+ * Chromium for the browser-library test (installed once, like the Kafka jars). A machine that cannot
+ * install it fails that test with the reason, not every suite.
+ */
+function provideChromium(): void {
+  if (process.env['OPTSTREAM_CHROMIUM']) return;
+  try {
+    process.env['OPTSTREAM_CHROMIUM'] = ensureChromium((line) => console.log(`\n${line}`));
+  } catch (error) {
+    if (!(error instanceof StackError)) throw error;
+    process.env['OPTSTREAM_CHROMIUM_ERROR'] = error.describe();
+  }
 }

@@ -122,7 +122,7 @@ export class GatewayHarness {
 
   async post(
     path: string,
-    body: string,
+    body: string | Uint8Array,
     headers: Record<string, string>,
   ): Promise<{ status: number; text: string; json: () => unknown; headers: Headers }> {
     const response = await fetch(this.url(path), { method: 'POST', body, headers });

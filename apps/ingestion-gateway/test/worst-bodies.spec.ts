@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { GatewayHarness } from './gateway-harness';
 
 jest.setTimeout(120_000);
@@ -26,7 +27,18 @@ describe('ingestion-gateway answers the worst body up to the size limit quickly'
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const json = { 'content-type': 'application/json' };
 
-  const cases: ReadonlyArray<[string, string, () => string, () => Record<string, string>, number]> = [
+  // Zip bombs within the body limit: about 1 GiB of zeros once inflated.
+  const gzipBomb = gzipSync(Buffer.alloc(1024 * 1024 * 1024));
+  const deflateBomb = deflateSync(Buffer.alloc(1024 * 1024 * 1024));
+  const encoded = (encoding: string, headers: Record<string, string>) => ({
+    ...headers,
+    'content-encoding': encoding,
+  });
+  const text = { 'content-type': 'text/plain' };
+
+  const cases: ReadonlyArray<
+    [string, string, () => string | Uint8Array, () => Record<string, string>, number]
+  > = [
     ['Twilio, unsigned, one key repeated', '/webhooks/twilio/sms', () => repeatedKeys, () => form, 413],
     ['Twilio, unsigned, distinct keys', '/webhooks/twilio/sms', () => distinctKeys, () => form, 413],
     [
@@ -53,6 +65,35 @@ describe('ingestion-gateway answers the worst body up to the size limit quickly'
       '/v1/track',
       () => repeatTo('[', 32 * 1024 - 1),
       () => h.segmentHeaders(),
+      400,
+    ],
+    [
+      'Segment batch, gzip bomb, write key in the body',
+      '/v1/b',
+      () => gzipBomb,
+      () => encoded('gzip', text),
+      413,
+    ],
+    [
+      'Segment batch, gzip bomb, authenticated',
+      '/v1/batch',
+      () => gzipBomb,
+      () => encoded('gzip', h.segmentHeaders()),
+      413,
+    ],
+    [
+      'Segment batch, gzip bomb, unknown write key',
+      '/v1/b',
+      () => gzipBomb,
+      () => encoded('gzip', h.segmentHeaders('wk_unknown')),
+      401,
+    ],
+    ['Segment identify, deflate bomb', '/v1/i', () => deflateBomb, () => encoded('deflate', text), 413],
+    [
+      'Segment track, deeply nested, gzipped to its limit',
+      '/v1/t',
+      () => gzipSync(repeatTo('[', 32 * 1024 - 1)),
+      () => encoded('gzip', h.segmentHeaders()),
       400,
     ],
   ];

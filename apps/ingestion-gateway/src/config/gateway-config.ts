@@ -29,6 +29,42 @@ const writeKeys = z
     return keys;
   });
 
+/**
+ * `writeKey=https://shop.example|https://www.shop.example,…`: the web origins whose browsers may send
+ * with each write key (CORS). A key not listed allows no browser origin.
+ */
+const allowedOrigins = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const origins = new Map<string, ReadonlySet<string>>();
+    for (const entry of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const [key, list] = entry.split('=');
+      const values = (list ?? '').split('|').map((o) => o.trim());
+      const bad = values.find((o) => !isOrigin(o));
+      if (!key || bad !== undefined) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `entry for "${(key ?? '').slice(0, 4)}…" must be <writeKey>=<origin>|<origin>…, each origin scheme://host[:port]; got "${bad ?? ''}"`,
+        });
+        return z.NEVER;
+      }
+      origins.set(key, new Set(values));
+    }
+    return origins;
+  });
+
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
 export const gatewayConfigSchema = kafkaConfigSchema.extend({
   PORT: env.port(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -41,6 +77,7 @@ export const gatewayConfigSchema = kafkaConfigSchema.extend({
   TWILIO_WEBHOOK_URL: z.string().url().optional(),
   MAILCHIMP_WEBHOOK_SECRET: z.string().min(16).optional(),
   SEGMENT_WRITE_KEYS: writeKeys,
+  SEGMENT_ALLOWED_ORIGINS: allowedOrigins,
   /** Active secrets for POST /v1/preferences, comma-separated; more than one during rotation. */
   API_SIGNING_SECRETS: z
     .string()
@@ -75,6 +112,7 @@ const SECRETS = [
   'TWILIO_AUTH_TOKEN',
   'MAILCHIMP_WEBHOOK_SECRET',
   'SEGMENT_WRITE_KEYS',
+  'SEGMENT_ALLOWED_ORIGINS',
   'API_SIGNING_SECRETS',
   ...PREFERENCE_CENTER_SECRET_NAMES,
 ] as const;

@@ -24,7 +24,11 @@ export function requireContentType(request: FastifyRequest, allowed: readonly st
 }
 
 export function jsonBody(request: FastifyRequest): unknown {
-  const text = rawBody(request).toString('utf8');
+  return jsonText(rawBody(request).toString('utf8'));
+}
+
+/** One linear JSON parse, with the gateway's documented 400 for an empty or malformed document. */
+export function jsonText(text: string): unknown {
   if (text.trim() === '')
     throw httpError(400, 'INVALID_JSON', 'the body is empty; a JSON document is required');
   try {

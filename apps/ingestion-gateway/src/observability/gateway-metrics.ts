@@ -7,6 +7,10 @@ export type Endpoint =
   | 'segment_identify'
   | 'segment_track'
   | 'segment_batch'
+  | 'segment_page'
+  | 'segment_screen'
+  | 'segment_group'
+  | 'segment_alias'
   | 'preferences'
   | 'links';
 export type Outcome = 'accepted' | 'bad_request' | 'unauthorized' | 'payload_too_large' | 'unavailable';

@@ -121,7 +121,7 @@ describe('mapSegmentCall identify', () => {
     [
       { traits: { email_subscribed_status: 'yes' } },
       'INVALID_FIELD',
-      'traits.email_subscribed_status must be one of subscribed, unsubscribed; got "yes"',
+      'traits.email_subscribed_status must be true, false, "subscribed" or "unsubscribed"; got "yes"',
     ],
     [
       { traits: { push_notification_enabled: 'false' } },

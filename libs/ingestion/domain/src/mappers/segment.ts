@@ -1,19 +1,11 @@
 import { contentEventRef, derivedEventRef } from '../event-id';
 import { isRecord, quote, typeName, type JsonObject } from '../guards';
-import {
-  CONSENT_CHANNELS,
-  CONSENT_STATUSES,
-  type ConsentChannel,
-  type ConsentStatus,
-  type ContactInbound,
-} from '../inbound-fact';
+import { CONSENT_CHANNELS, CONSENT_STATUSES, type ContactInbound } from '../inbound-fact';
 import { parseIso8601 } from '../normalize/time';
 import { assertNever, fail, ok, type Result } from '../result';
 import { identifyFact, preferenceChangeFact, pushPermissionChangeFact, type FactEnvelope } from './facts';
 import {
-  optionalBoolean,
   optionalObject,
-  optionalOneOf,
   optionalString,
   requiredBoolean,
   requiredObject,
@@ -21,6 +13,7 @@ import {
   requiredString,
 } from './fields';
 import { resolveIdentifiers } from './identifiers';
+import { traitConsent, type TraitConsent } from './segment-traits';
 import {
   factResult,
   ignored,
@@ -41,13 +34,29 @@ export const PUSH_PERMISSION_CHANGED = 'Push Notification Permission Changed';
 export const SEGMENT_TRAIT_SOURCE_OF_CHANGE = 'Segment Identify Traits';
 export const DEFAULT_PUSH_SOURCE_OF_CHANGE = 'Mobile App Settings';
 
-export type SegmentCallType = 'identify' | 'track';
+/** The call types of the Segment spec; only identify and track can carry consent. */
+export type SegmentCallType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias';
+type ConsentCallType = Extract<SegmentCallType, 'identify' | 'track'>;
 /** Other Segment call types are valid but carry no consent; they are counted as ignored. */
 const NON_CONSENT_TYPES: readonly string[] = ['page', 'screen', 'group', 'alias'];
+/**
+ * Why `alias` links nothing: its `previousId` is an anonymousId (device-scoped, never resolved on: see
+ * docs/identity-resolver.md) or an earlier userId, and two userIds are two externalIds, which the
+ * identity rules never merge (only provisional contacts are absorbed). docs/ingestion-gateway.md.
+ */
+const NON_CONSENT_REASON: Record<string, string> = {
+  alias: 'Segment "alias" is not linked: previousId is device-scoped or another externalId',
+};
+
+const isConsentCall = (type: SegmentCallType): type is ConsentCallType =>
+  type === 'identify' || type === 'track';
 
 type Mapped = Result<readonly ContactInbound[], RejectionCode>;
 
-/** `POST /v1/identify` and `POST /v1/track`: the endpoint names the call type. */
+/** Client clock reading of the batch that carried a call (Segment's `sentAt`), for skew correction. */
+type CallClock = { readonly sentAt: unknown };
+
+/** `POST /v1/identify`, `/v1/track`, `/v1/page`, … (and their short paths): the endpoint names the call type. */
 export const mapSegmentCall = (
   type: SegmentCallType,
   body: unknown,
@@ -57,10 +66,15 @@ export const mapSegmentCall = (
     return [
       rejection('INVALID_BODY', `Segment ${type} body must be a JSON object; got ${typeName(body)}`, body),
     ];
-  return toResults(mapCall(type, body, undefined, ctx), body);
+  if (!isConsentCall(type)) return [nonConsent(type, body)];
+  return toResults(mapCall(type, body, undefined, { sentAt: body['sentAt'] }, ctx), body);
 };
 
-/** `POST /v1/batch`: `{batch: [...], context?}`; each item names its `type`; results in item order. */
+/**
+ * `POST /v1/batch` (`/v1/b`): `{batch: [...], context?, sentAt?}`; each item names its `type`; results
+ * in item order. More than SEGMENT_MAX_BATCH_EVENTS items, or a batch whose items are mostly invalid
+ * (more than half), is refused whole: one request must not turn into thousands of dead letters.
+ */
 export const mapSegmentBatch = (body: unknown, ctx: MapperContext): readonly MapResult[] => {
   if (!isRecord(body))
     return [
@@ -69,22 +83,43 @@ export const mapSegmentBatch = (body: unknown, ctx: MapperContext): readonly Map
   const batch = body['batch'];
   if (!Array.isArray(batch))
     return [rejection('INVALID_BODY', `batch must be an array; got ${typeName(batch)}`, body)];
+  if (batch.length > SEGMENT_MAX_BATCH_EVENTS) {
+    const reason = `a batch holds at most ${SEGMENT_MAX_BATCH_EVENTS} events; this one has ${batch.length}; nothing was accepted`;
+    return [rejection('INVALID_BODY', reason, body)];
+  }
   const sharedContext = isRecord(body['context']) ? body['context'] : undefined;
-  return batch.flatMap((item) => mapBatchItem(item, sharedContext, ctx));
+  const items = batch.map((item) => mapBatchItem(item, sharedContext, body['sentAt'], ctx));
+  return mostlyInvalid(items, body) ?? items.flat();
 };
+
+const mostlyInvalid = (
+  items: ReadonlyArray<readonly MapResult[]>,
+  body: JsonObject,
+): [MapResult] | undefined => {
+  const invalid = items.filter((results) => results.some((r) => r.outcome === 'rejected'));
+  if (invalid.length * 2 <= items.length) return undefined;
+  const first = invalid[0]?.find((r) => r.outcome === 'rejected');
+  const example = first?.outcome === 'rejected' ? `; first: ${first.code} ${first.reason}` : '';
+  const reason = `${invalid.length} of ${items.length} batch items are invalid${example}; nothing was accepted`;
+  return [rejection('INVALID_BODY', reason, body)];
+};
+
+const nonConsent = (type: string, original: JsonObject): MapResult =>
+  ignored(NON_CONSENT_REASON[type] ?? `Segment "${type}" call carries no consent`, original);
 
 const mapBatchItem = (
   item: unknown,
   sharedContext: JsonObject | undefined,
+  batchSentAt: unknown,
   ctx: MapperContext,
 ): readonly MapResult[] => {
   if (!isRecord(item))
     return [rejection('INVALID_EVENT', `each batch item must be an object; got ${typeName(item)}`, item)];
   const type = item['type'];
+  const clock = { sentAt: item['sentAt'] ?? batchSentAt };
   if (type === 'identify' || type === 'track')
-    return toResults(mapCall(type, item, sharedContext, ctx), item);
-  if (typeof type === 'string' && NON_CONSENT_TYPES.includes(type))
-    return [ignored(`Segment "${type}" call carries no consent`, item)];
+    return toResults(mapCall(type, item, sharedContext, clock, ctx), item);
+  if (typeof type === 'string' && NON_CONSENT_TYPES.includes(type)) return [nonConsent(type, item)];
   if (type === undefined || type === null)
     return [rejection('MISSING_FIELD', 'type is required in batch items', item)];
   const got = typeof type === 'string' ? quote(type) : typeName(type);
@@ -104,16 +139,17 @@ const toResults = (mapped: Mapped | 'ignored', original: JsonObject): readonly M
 };
 
 const mapCall = (
-  type: SegmentCallType,
+  type: ConsentCallType,
   call: JsonObject,
   sharedContext: JsonObject | undefined,
+  clock: CallClock,
   ctx: MapperContext,
 ): Mapped | 'ignored' => {
   switch (type) {
     case 'identify':
-      return mapIdentify(call, sharedContext, ctx);
+      return mapIdentify(call, sharedContext, clock, ctx);
     case 'track':
-      return mapTrack(call, sharedContext, ctx);
+      return mapTrack(call, sharedContext, clock, ctx);
     default:
       return assertNever(type);
   }
@@ -121,64 +157,30 @@ const mapCall = (
 
 // ---- identify -------------------------------------------------------------------------------------
 
-const mapIdentify = (call: JsonObject, sharedContext: JsonObject | undefined, ctx: MapperContext): Mapped => {
+const mapIdentify = (
+  call: JsonObject,
+  sharedContext: JsonObject | undefined,
+  clock: CallClock,
+  ctx: MapperContext,
+): Mapped => {
   const traits = optionalObject(call['traits'], 'traits');
   if (!traits.ok) return traits;
-  const envelope = buildEnvelope(call, traits.value, sharedContext, ctx);
+  const envelope = buildEnvelope(call, traits.value, sharedContext, clock, ctx);
   if (!envelope.ok) return envelope;
   const consent = traitConsent(traits.value);
   if (!consent.ok) return consent;
   const e = envelope.value;
-  const derived = (trait: string): FactEnvelope => ({
+  const derived = (c: TraitConsent): FactEnvelope => ({
     ...e,
-    providerEventRef: derivedEventRef(e.providerEventRef, trait),
+    providerEventRef: derivedEventRef(e.providerEventRef, c.trait),
+    occurredAt: c.occurredAt ?? e.occurredAt,
   });
   return ok([
     identifyFact(e, JSON.stringify(traits.value)),
     ...consent.value.map((c) =>
-      preferenceChangeFact(derived(c.trait), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE),
+      preferenceChangeFact(derived(c), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE),
     ),
   ]);
-};
-
-type TraitConsent = {
-  readonly trait: string;
-  readonly channel: ConsentChannel;
-  readonly status: ConsentStatus;
-};
-
-/**
- * Consent traits. `push_notification_enabled` becomes a push preference change (not a permission
- * change): a trait states the person's wish, whereas the track event reports the device setting.
- */
-const traitConsent = (traits: JsonObject): Result<readonly TraitConsent[], RejectionCode> => {
-  const email = optionalOneOf(
-    traits['email_subscribed_status'],
-    'traits.email_subscribed_status',
-    CONSENT_STATUSES,
-  );
-  if (!email.ok) return email;
-  const sms = optionalOneOf(
-    traits['sms_subscribed_status'],
-    'traits.sms_subscribed_status',
-    CONSENT_STATUSES,
-  );
-  if (!sms.ok) return sms;
-  const push = optionalBoolean(traits['push_notification_enabled'], 'traits.push_notification_enabled');
-  if (!push.ok) return push;
-  const found: TraitConsent[] = [];
-  if (email.value !== undefined)
-    found.push({ trait: 'email_subscribed_status', channel: 'email', status: email.value });
-  if (sms.value !== undefined)
-    found.push({ trait: 'sms_subscribed_status', channel: 'sms', status: sms.value });
-  if (push.value !== undefined) {
-    found.push({
-      trait: 'push_notification_enabled',
-      channel: 'push',
-      status: push.value ? 'subscribed' : 'unsubscribed',
-    });
-  }
-  return ok(found);
 };
 
 // ---- track ----------------------------------------------------------------------------------------
@@ -186,6 +188,7 @@ const traitConsent = (traits: JsonObject): Result<readonly TraitConsent[], Rejec
 const mapTrack = (
   call: JsonObject,
   sharedContext: JsonObject | undefined,
+  clock: CallClock,
   ctx: MapperContext,
 ): Mapped | 'ignored' => {
   const event = requiredString(call['event'], 'event', 200);
@@ -194,7 +197,7 @@ const mapTrack = (
     return 'ignored';
   const properties = requiredObject(call['properties'], 'properties');
   if (!properties.ok) return properties;
-  const envelope = buildEnvelope(call, null, sharedContext, ctx);
+  const envelope = buildEnvelope(call, null, sharedContext, clock, ctx);
   if (!envelope.ok) return envelope;
   return event.value === MARKETING_PREFERENCE_UPDATED
     ? mapPreferenceUpdated(properties.value, envelope.value)
@@ -230,8 +233,8 @@ const mapPushPermission = (p: JsonObject, e: FactEnvelope): Mapped => {
 /**
  * Identifiers: userId → externalId, anonymousId, email and phone from `traits` (identify) or
  * `context.traits` (any call; the Segment email spec puts the address there).
- * occurredAt: `timestamp`, else `originalTimestamp`, else receivedAt — Segment itself sets a missing
- * timestamp to its receive time.
+ * occurredAt: `timestamp`, else `originalTimestamp`, corrected for clock skew with `sentAt`, else
+ * receivedAt — Segment itself sets a missing timestamp to its receive time.
  * Event ref: `messageId`; when a hand-written client omits it, a hash of the call's own JSON, so an
  * identical retry still collapses.
  */
@@ -239,6 +242,7 @@ const buildEnvelope = (
   call: JsonObject,
   traits: JsonObject | null,
   sharedContext: JsonObject | undefined,
+  clock: CallClock,
   ctx: MapperContext,
 ): Result<FactEnvelope, RejectionCode> => {
   const userId = call['userId'];
@@ -252,7 +256,7 @@ const buildEnvelope = (
   if (!contextTraits.ok) return contextTraits;
   const messageId = optionalString(call['messageId'], 'messageId', 255);
   if (!messageId.ok) return messageId;
-  const occurredAt = eventTime(call, ctx.receivedAt);
+  const occurredAt = eventTime(call, clock, ctx.receivedAt);
   if (!occurredAt.ok) return occurredAt;
   const identifiers = resolveIdentifiers(
     {
@@ -280,13 +284,23 @@ const pick = (traits: JsonObject | null, contextTraits: JsonObject, name: string
     ? { value: traits[name], path: `traits.${name}` }
     : { value: contextTraits[name], path: `context.traits.${name}` };
 
-const eventTime = (call: JsonObject, receivedAt: number): Result<number, RejectionCode> => {
+/**
+ * Segment's clock-skew correction (docs/ingestion-gateway.md, "Time"): the call's client time
+ * (`timestamp`, else `originalTimestamp`) moved by the client clock's error, measured as
+ * `receivedAt − sentAt`; that is `receivedAt − (sentAt − clientTime)`. Without `sentAt` the client time
+ * is taken as is; without a client time, receivedAt.
+ */
+const eventTime = (call: JsonObject, clock: CallClock, receivedAt: number): Result<number, RejectionCode> => {
   const timestamp = optionalTime(call['timestamp'], 'timestamp');
   if (!timestamp.ok) return timestamp;
-  if (timestamp.value !== undefined) return ok(timestamp.value);
-  const original = optionalTime(call['originalTimestamp'], 'originalTimestamp');
+  const original =
+    timestamp.value === undefined ? optionalTime(call['originalTimestamp'], 'originalTimestamp') : timestamp;
   if (!original.ok) return original;
-  return ok(original.value ?? receivedAt);
+  const clientTime = original.value;
+  if (clientTime === undefined) return ok(receivedAt);
+  const sentAt = optionalTime(clock.sentAt, 'sentAt');
+  if (!sentAt.ok) return sentAt;
+  return ok(sentAt.value === undefined ? clientTime : receivedAt - (sentAt.value - clientTime));
 };
 
 const optionalTime = (value: unknown, path: string): Result<number | undefined, RejectionCode> => {
