@@ -73,6 +73,11 @@ Try it — a push opt-out from the mobile app, then read the contact back:
   curl -s -H 'x-api-key: ${readKey}' http://127.0.0.1:8090/v1/contacts/8d3f5c2a-1b7e-4c9d-a6f0-2e4b8c1d7a93
   curl -s ${simulators}/_sim/state/braze/users/8d3f5c2a-1b7e-4c9d-a6f0-2e4b8c1d7a93
 
+Then that contact's signed links (preference center, RFC 8058 one-click unsubscribe; docs/preference-center.md):
+
+  curl -s -H 'x-api-key: ${readKey}' http://127.0.0.1:8090/v1/contacts/8d3f5c2a-1b7e-4c9d-a6f0-2e4b8c1d7a93/links
+  curl -s -X POST -d 'List-Unsubscribe=One-Click' <the unsubscribeUrl it printed>
+
 \`npm run demo\` (in another terminal) plays the three opt-out scenarios end to end.
 Ctrl-C stops the services; \`npm run stack:down\` stops Kafka, the registry and PostgreSQL.`);
 }

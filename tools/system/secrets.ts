@@ -18,5 +18,7 @@ export function generateSystemSecrets(): SystemSecrets {
     TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
     SENDGRID_WEBHOOK_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     SENDGRID_SIGNING_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    LINK_TOKEN_KEYS: `dev1=${randomBytes(32).toString('base64')}`,
+    LINK_TOKEN_ACTIVE_KEY_ID: 'dev1',
   };
 }

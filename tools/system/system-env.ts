@@ -19,6 +19,9 @@ export interface SystemSecrets {
   /** SendGrid's verification key (SPKI DER, base64) and the simulator's matching signing key (PKCS#8 PEM). */
   readonly SENDGRID_WEBHOOK_PUBLIC_KEY: string;
   readonly SENDGRID_SIGNING_PRIVATE_KEY: string;
+  /** Signed links (docs/preference-center.md): the key ring and the key that signs. */
+  readonly LINK_TOKEN_KEYS: string;
+  readonly LINK_TOKEN_ACTIVE_KEY_ID: string;
 }
 
 /** Provider settings that point every connector at the simulators (credentials are the simulators'). */
@@ -54,6 +57,10 @@ export function serviceEnv(
     SPOOL_DIR: options.spoolDir,
     TWILIO_WEBHOOK_URL: `${gatewayUrl}/webhooks/twilio/sms`,
     PROVIDER_SIMULATORS_PORT: String(ports['provider-simulators']),
+    // The gateway serves the link pages; the read API and the CLI mint links pointing at it.
+    LINK_BASE_URL: gatewayUrl,
+    PREFERENCE_CENTER_READ_API_URL: `http://127.0.0.1:${ports['preference-projector']}`,
+    PREFERENCE_CENTER_READ_API_KEY: secrets.READ_API_KEYS.split(':')[0] ?? '',
     ...(name.startsWith('connector-') ? providers.env : {}),
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     ...options.extra,

@@ -14,6 +14,7 @@ import { ERASE_USAGE, parseEraseArgs, runErase } from './data-subject/erase';
 import { EXPORT_USAGE, parseExportArgs, runExport } from './data-subject/export';
 import { DLQ_USAGE, parseDlqArgs } from './dlq/dlq-options';
 import { dlqFromEnv } from './dlq/dlq-runtime';
+import { LINKS_USAGE, parseLinksArgs, runLinks } from './links/links';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: optstream <command> [options]
@@ -26,6 +27,7 @@ commands:
   erase      GDPR erasure of one contact or a file of externalIds (crypto-shredding, see docs/privacy.md)
   export     everything held about one contact, addresses decrypted, as JSON (data-subject access)
   dlq        list dead letters (never their payloads), replay them into their original topics
+  links      signed one-click unsubscribe and preference-center URLs for a contact (docs/preference-center.md)
   help       this text; \`optstream history --help\` for a command's options
 
 The projection rebuild is \`npx nx run preference-projector:rebuild\` (it needs the database).`;
@@ -121,6 +123,10 @@ const COMMANDS: Record<string, Command> = {
     if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${DLQ_USAGE}\n`);
     await dlqFromEnv(parseDlqArgs(argv), process.env, { stdout: process.stdout, stderr: process.stderr });
   },
+  async links(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${LINKS_USAGE}\n`);
+    runLinks(parseLinksArgs(argv), process.env, process.stdout);
+  },
   async help() {
     process.stdout.write(`${USAGE}\n`);
   },
@@ -133,6 +139,7 @@ const COMMAND_USAGE: Record<string, string> = {
   erase: ERASE_USAGE,
   export: EXPORT_USAGE,
   dlq: DLQ_USAGE,
+  links: LINKS_USAGE,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -20,7 +20,12 @@ export interface RunningGateway {
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const runtime = await startGatewayRuntime(config);
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: true });
+  // Signed link tokens (/u/<token>, /p/<token>) are longer than Fastify's default 100-character path parameter.
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    maxParamLength: 2048,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.withRuntime(runtime), adapter, {
     bodyParser: false,
     logger: ['error', 'warn'],

@@ -7,6 +7,7 @@ import { createLogger, Logger } from '@optstream/observability';
 import { GatewayConfig } from './config/gateway-config';
 import { InboundPublisher } from './intake/inbound-publisher';
 import { IntakeService } from './intake/intake.service';
+import { LinkPages, linkPagesFromConfig } from './links/link-pages';
 import { GatewayMetrics } from './observability/gateway-metrics';
 
 /** Everything the HTTP layer needs, built once at start-up from configuration. */
@@ -18,6 +19,8 @@ export interface GatewayRuntime {
   readonly inbound: InboundPublisher;
   readonly sendgridPublicKey: KeyObject | undefined;
   readonly hashKey: Buffer;
+  /** The signed-link pages (docs/preference-center.md); undefined while LINK_TOKEN_KEYS is unset. */
+  readonly linkPages: LinkPages | undefined;
   readonly now: () => number;
   close(): Promise<void>;
 }
@@ -28,6 +31,8 @@ export async function startGatewayRuntime(
   config: GatewayConfig,
   log: Logger = createLogger('ingestion-gateway', config.LOG_LEVEL),
 ): Promise<GatewayRuntime> {
+  // Checked before connecting to anything: a bad link key or brand stops the start with its reason.
+  const linkPages = linkPagesFromConfig(config, Buffer.from(config.OPTSTREAM_HASH_KEY, 'base64'));
   const sendgridPublicKey = config.SENDGRID_WEBHOOK_PUBLIC_KEY
     ? parsedKey(config.SENDGRID_WEBHOOK_PUBLIC_KEY)
     : undefined;
@@ -79,6 +84,7 @@ export async function startGatewayRuntime(
     inbound,
     sendgridPublicKey,
     hashKey,
+    linkPages,
     now: Date.now,
     async close() {
       await inbound.stop();

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GATEWAY_RUNTIME, GatewayRuntime } from './gateway-runtime';
 import { HealthController } from './health/health.controller';
+import { LinksController } from './links/links.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { SegmentController } from './segment/segment.controller';
 import { MailchimpController } from './webhooks/mailchimp.controller';
@@ -18,6 +19,7 @@ export class GatewayModule {
         MailchimpController,
         SegmentController,
         PreferencesController,
+        LinksController,
         HealthController,
       ],
       providers: [{ provide: GATEWAY_RUNTIME, useValue: runtime }],

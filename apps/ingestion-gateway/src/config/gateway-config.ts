@@ -1,6 +1,7 @@
 import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
 import { DEAD_LETTER_RETENTION_MS } from '@optstream/contracts';
 import { z } from 'zod';
+import { PREFERENCE_CENTER_SECRET_NAMES, preferenceCenterSettings } from './preference-center-config';
 
 const base64Key = z
   .string()
@@ -103,6 +104,7 @@ export const gatewayConfigSchema = kafkaConfigSchema.extend({
   /** How long ingestion.dead-letter.v1 keeps a dead letter when the gateway creates it (docs/privacy.md). */
   DEAD_LETTER_RETENTION_MS: env.positiveInt(DEAD_LETTER_RETENTION_MS),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ...preferenceCenterSettings,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
@@ -115,6 +117,7 @@ const SECRETS = [
   'SEGMENT_WRITE_KEYS',
   'SEGMENT_ALLOWED_ORIGINS',
   'API_SIGNING_SECRETS',
+  ...PREFERENCE_CENTER_SECRET_NAMES,
 ] as const;
 
 export function loadGatewayConfig(source: NodeJS.ProcessEnv): GatewayConfig {

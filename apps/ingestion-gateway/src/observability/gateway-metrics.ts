@@ -11,7 +11,8 @@ export type Endpoint =
   | 'segment_screen'
   | 'segment_group'
   | 'segment_alias'
-  | 'preferences';
+  | 'preferences'
+  | 'links';
 export type Outcome = 'accepted' | 'bad_request' | 'unauthorized' | 'payload_too_large' | 'unavailable';
 export type EventOutcome = 'published' | 'spooled' | 'ignored' | 'dead_lettered' | 'rejected';
 

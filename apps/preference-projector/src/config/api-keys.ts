@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
-export const SCOPES = ['read', 'audiences', 'admin'] as const;
+export const SCOPES = ['read', 'audiences', 'links', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

@@ -1,4 +1,12 @@
-import { env, kafkaConfigSchema, KAFKA_SECRET_NAMES, loadConfig, withSecretFiles } from '@optstream/config';
+import {
+  env,
+  kafkaConfigSchema,
+  KAFKA_SECRET_NAMES,
+  LINK_SECRET_NAMES,
+  linkSettings,
+  loadConfig,
+  withSecretFiles,
+} from '@optstream/config';
 import { DEAD_LETTER_RETENTION_MS, TOPICS } from '@optstream/contracts';
 import { z } from 'zod';
 import { parseApiKeys } from './api-keys';
@@ -14,7 +22,7 @@ export const projectorConfigSchema = kafkaConfigSchema.extend({
   DATABASE_POOL_SIZE: env.positiveInt(10),
   /** The same HMAC key the gateway and the resolver use: lookups hash the queried address with it. */
   OPTSTREAM_HASH_KEY: base64Key,
-  /** `key:scope+scope,...` with scopes read, audiences, admin. */
+  /** `key:scope+scope,...` with scopes read, audiences, links, admin. */
   READ_API_KEYS: z.string().default('').transform(parseApiKeys),
   /**
    * Names the projection in Postgres (its active-version pointer). Two names are two independent
@@ -35,11 +43,19 @@ export const projectorConfigSchema = kafkaConfigSchema.extend({
   TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
   MAX_PAGE_SIZE: env.positiveInt(100_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // GET /v1/contacts/{id}/links mints signed links (docs/preference-center.md).
+  ...linkSettings,
 });
 
 export type ProjectorConfig = z.infer<typeof projectorConfigSchema>;
 
-const SECRETS = [...KAFKA_SECRET_NAMES, 'OPTSTREAM_HASH_KEY', 'READ_API_KEYS', 'DATABASE_URL'] as const;
+const SECRETS = [
+  ...KAFKA_SECRET_NAMES,
+  ...LINK_SECRET_NAMES,
+  'OPTSTREAM_HASH_KEY',
+  'READ_API_KEYS',
+  'DATABASE_URL',
+] as const;
 
 export function loadProjectorConfig(source: NodeJS.ProcessEnv): ProjectorConfig {
   return loadConfig('preference-projector', projectorConfigSchema, withSecretFiles(source, SECRETS));

@@ -4,3 +4,4 @@ export * from './twilio-sms';
 export * from './mailchimp';
 export * from './segment';
 export * from './optstream-api';
+export * from './preference-link';

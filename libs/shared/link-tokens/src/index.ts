@@ -1,0 +1,3 @@
+export * from './key-ring';
+export * from './link-token';
+export * from './mint';
