@@ -35,10 +35,6 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const COMMANDS: Record<string, Command> = {
   async history(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(`${HISTORY_USAGE}\n`);
-      return;
-    }
     const options = parseHistoryArgs(argv);
     const config = loadCliConfig(process.env);
     const kafka = createKafkaClient(config, 'optstream-cli');
@@ -54,10 +50,6 @@ const COMMANDS: Record<string, Command> = {
     });
   },
   async backfill(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(`${BACKFILL_USAGE}\n`);
-      return;
-    }
     const options = parseBackfillArgs(argv);
     let interrupt = false;
     // SIGTERM and SIGHUP (a Job deleted, a terminal closed) stop it like Ctrl-C: without a handler Node
@@ -97,10 +89,6 @@ const COMMANDS: Record<string, Command> = {
     }
   },
   async audit(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(`${AUDIT_USAGE}\n`);
-      return;
-    }
     const options = parseAuditArgs(argv);
     const report = await auditFromEnv(options, loadAuditConfig(process.env), process.env, {
       stdout: process.stdout,
@@ -109,15 +97,12 @@ const COMMANDS: Record<string, Command> = {
     if (report.belowThreshold.length > 0) process.exitCode = 3;
   },
   async erase(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${ERASE_USAGE}\n`);
     await runErase(parseEraseArgs(argv), process.stderr);
   },
   async export(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${EXPORT_USAGE}\n`);
     await runExport(parseExportArgs(argv), process.stdout);
   },
   async dlq(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${DLQ_USAGE}\n`);
     await dlqFromEnv(parseDlqArgs(argv), process.env, { stdout: process.stdout, stderr: process.stderr });
   },
   async help() {
@@ -139,6 +124,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const command =
     name === undefined || name === '--help' || name === '-h' ? COMMANDS['help'] : COMMANDS[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
+  // The one --help path: a command's usage text, before its options are even parsed.
+  const usage = COMMAND_USAGE[name ?? ''];
+  if (usage !== undefined && (rest.includes('--help') || rest.includes('-h')))
+    return void process.stdout.write(`${usage}\n`);
   await command(rest);
 }
 
