@@ -4,7 +4,9 @@
  *   app → feature, data-access, util            feature → domain, data-access, util
  *   data-access → domain, util                  domain → domain, util
  *   util → util                                 testing → anything but apps
- * A scope may use its own libraries and `scope:shared`; apps never import apps.
+ *   e2e (the end-to-end and fault suites) → anything but apps
+ * A scope may use its own libraries and `scope:shared`; apps never import apps. `scope:system` (the
+ * end-to-end suites, which drive the whole system) may use every scope.
  */
 const scopes = ['ingestion', 'identity', 'preferences', 'connectors', 'tooling'];
 /** The operator CLI (backfill, rebuild, history, audit) is the one project that spans every scope. */
@@ -32,8 +34,19 @@ export const depConstraints = [
       'type:testing',
     ],
   },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: [
+      'type:feature',
+      'type:domain',
+      'type:data-access',
+      'type:util',
+      'type:testing',
+    ],
+  },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   cliScope,
+  { sourceTag: 'scope:system', onlyDependOnLibsWithTags: [...cliScope.onlyDependOnLibsWithTags] },
   ...scopes.map((scope) => ({
     sourceTag: `scope:${scope}`,
     onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],

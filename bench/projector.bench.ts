@@ -20,6 +20,7 @@ import { CONTACT_VIEW_SQL, dropVersion } from '@optstream/preferences-data-acces
 import { loadStackSettings, up } from '../tools/stack';
 import { KAFKA_VERSION } from '../tools/stack/versions';
 import { describeMachine } from './machine';
+import { errorMessage } from '@optstream/kafka';
 
 /**
  * preference-projector, side by side in one run:
@@ -448,7 +449,7 @@ async function deleteTopics(kafka: Kafka, config: ProjectorConfig): Promise<void
       topics: [config.PREFERENCES_TOPIC, config.IDENTITY_TOPIC, config.STATE_TOPIC, config.DEAD_LETTER_TOPIC],
     });
   } catch (error) {
-    log(`could not delete the bench topics: ${(error as Error).message}`);
+    log(`could not delete the bench topics: ${errorMessage(error)}`);
   } finally {
     await admin.disconnect();
   }

@@ -38,10 +38,6 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const COMMANDS: Record<string, Command> = {
   async history(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(`${HISTORY_USAGE}\n`);
-      return;
-    }
     const options = parseHistoryArgs(argv);
     const config = loadCliConfig(process.env);
     const kafka = createKafkaClient(config, 'optstream-cli');
@@ -57,10 +53,6 @@ const COMMANDS: Record<string, Command> = {
     });
   },
   async backfill(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(`${BACKFILL_USAGE}\n`);
-      return;
-    }
     const options = parseBackfillArgs(argv);
     let interrupt = false;
     // SIGTERM and SIGHUP (a Job deleted, a terminal closed) stop it like Ctrl-C: without a handler Node
@@ -100,10 +92,6 @@ const COMMANDS: Record<string, Command> = {
     }
   },
   async audit(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(`${AUDIT_USAGE}\n`);
-      return;
-    }
     const options = parseAuditArgs(argv);
     const report = await auditFromEnv(options, loadAuditConfig(process.env), process.env, {
       stdout: process.stdout,
@@ -112,19 +100,15 @@ const COMMANDS: Record<string, Command> = {
     if (report.belowThreshold.length > 0) process.exitCode = 3;
   },
   async erase(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${ERASE_USAGE}\n`);
     await runErase(parseEraseArgs(argv), process.stderr);
   },
   async export(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${EXPORT_USAGE}\n`);
     await runExport(parseExportArgs(argv), process.stdout);
   },
   async dlq(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${DLQ_USAGE}\n`);
     await dlqFromEnv(parseDlqArgs(argv), process.env, { stdout: process.stdout, stderr: process.stderr });
   },
   async links(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${LINKS_USAGE}\n`);
     runLinks(parseLinksArgs(argv), process.env, process.stdout);
   },
   async help() {
@@ -147,7 +131,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const command =
     name === undefined || name === '--help' || name === '-h' ? COMMANDS['help'] : COMMANDS[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
-  if (command !== COMMANDS['help'] && !rest.includes('--help') && !rest.includes('-h')) {
+  // The one --help path: a command's usage text, before its options are even parsed.
+  const usage = COMMAND_USAGE[name ?? ''];
+  if (usage !== undefined && (rest.includes('--help') || rest.includes('-h')))
+    return void process.stdout.write(`${usage}\n`);
+  if (command !== COMMANDS['help']) {
     // After `npm start` with nothing set, use its stack the way its services do, and say so.
     const local = localStackEnv(process.env);
     if (local.notice !== undefined) process.stderr.write(`${local.notice}\n`);

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PROVIDER_NAMES, type ProviderName } from '@optstream/connectors-domain';
+import { parseCommandLine } from '../command-line';
 import { UsageError } from '../usage-error';
 import type { AuditOptions } from './run-audit';
 import type { Selection } from './read-model-contacts';
@@ -32,25 +32,20 @@ Exit codes: 0 every platform at or above the threshold, 3 below it (mismatches o
 (default preferences), and the connectors' provider variables (SENDGRID_API_KEY, … — docs/providers.md).`;
 
 export function parseAuditArgs(argv: readonly string[]): AuditCommandOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        sample: { type: 'string' },
-        all: { type: 'boolean' },
-        providers: { type: 'string' },
-        threshold: { type: 'string' },
-        out: { type: 'string' },
-        'out-format': { type: 'string' },
-        'metrics-file': { type: 'string' },
-        repair: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    options: {
+      sample: { type: 'string' },
+      all: { type: 'boolean' },
+      providers: { type: 'string' },
+      threshold: { type: 'string' },
+      out: { type: 'string' },
+      'out-format': { type: 'string' },
+      'metrics-file': { type: 'string' },
+      repair: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    },
+  });
   const v = parsed.values;
   if (v.all && v.sample !== undefined) throw new UsageError('--sample and --all exclude each other');
   const size = Number(v.sample ?? 1000);

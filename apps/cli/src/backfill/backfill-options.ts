@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../command-line';
 import { UsageError } from '../usage-error';
 import { BUILT_IN_FORMATS, FORMAT_NAMES } from './formats';
 
@@ -45,29 +45,24 @@ Publishes one contact.inbound.v1 preference change per person and channel (the w
 Configuration: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, OPTSTREAM_HASH_KEY (base64, the gateway's key).`;
 
 export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        mapping: { type: 'string' },
-        format: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        report: { type: 'string' },
-        'report-format': { type: 'string' },
-        topic: { type: 'string' },
-        checkpoint: { type: 'string' },
-        'default-region': { type: 'string' },
-        'batch-size': { type: 'string' },
-        quiet: { type: 'boolean' },
-        'temp-dir': { type: 'string' },
-        'sort-memory': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      mapping: { type: 'string' },
+      format: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      report: { type: 'string' },
+      'report-format': { type: 'string' },
+      topic: { type: 'string' },
+      checkpoint: { type: 'string' },
+      'default-region': { type: 'string' },
+      'batch-size': { type: 'string' },
+      quiet: { type: 'boolean' },
+      'temp-dir': { type: 'string' },
+      'sort-memory': { type: 'string' },
+    },
+  });
   const v = parsed.values;
   if (parsed.positionals.length === 0) throw new UsageError('name at least one CSV file');
   const format = v.format ?? 'auto';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../usage-error';
+import { errorMessage } from '@optstream/kafka';
 
 export type BackfillChannel = 'email' | 'sms' | 'push';
 export type BackfillStatus = 'subscribed' | 'unsubscribed';
@@ -255,7 +256,7 @@ export function loadMappingFile(path: string): Mapping {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--mapping ${path}: ${(error as Error).message}`);
+    throw new UsageError(`--mapping ${path}: ${errorMessage(error)}`);
   }
   const parsed = mappingSchema.safeParse(json);
   if (!parsed.success)

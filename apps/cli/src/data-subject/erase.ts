@@ -4,6 +4,7 @@ import { SCHEMAS, TOPICS } from '@optstream/contracts';
 import { erasureMessage } from '@optstream/erasure-requests';
 import { AvroCodec, createKafkaClient, EventPublisher } from '@optstream/kafka';
 import { loadBackfillConfig } from '../config/command-configs';
+import { parseCommandLine } from '../command-line';
 import { UsageError } from '../usage-error';
 
 export const ERASE_USAGE = `usage: optstream erase (--contact <externalId> | --file <ids.txt>)
@@ -15,16 +16,14 @@ request: repeating is harmless, and a contact that did not exist yet at an earli
 Needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL and OPTSTREAM_HASH_KEY (the gateway's).`;
 
 export function parseEraseArgs(argv: readonly string[]): string[] {
-  const at = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const contact = at('--contact');
-  const file = at('--file');
+  const { contact, file } = parseCommandLine({
+    args: [...argv],
+    options: { contact: { type: 'string' }, file: { type: 'string' } },
+  }).values;
   if ((contact === undefined) === (file === undefined))
     throw new UsageError('give exactly one of --contact or --file');
   if (contact !== undefined) return [contact];
-  return readFileSync(file as string, 'utf8')
+  return readFileSync(file ?? '', 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && !l.startsWith('#'));

@@ -5,6 +5,7 @@ import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
 import { openDatabase } from '@optstream/postgres';
 import { PreferencesReadModel } from '@optstream/preferences-data-access';
 import { loadAuditConfig } from '../config/command-configs';
+import { parseCommandLine } from '../command-line';
 import { UsageError } from '../usage-error';
 
 export const EXPORT_USAGE = `usage: optstream export --contact <externalId>
@@ -14,8 +15,7 @@ the decrypted email and phone, current consent per channel, and the full history
 Needs DATABASE_URL and OPTSTREAM_MASTER_KEYS.`;
 
 export function parseExportArgs(argv: readonly string[]): string {
-  const i = argv.indexOf('--contact');
-  const id = i >= 0 ? argv[i + 1] : undefined;
+  const id = parseCommandLine({ args: [...argv], options: { contact: { type: 'string' } } }).values.contact;
   if (!id) throw new UsageError('--contact <externalId> is required');
   return id;
 }

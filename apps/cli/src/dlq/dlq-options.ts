@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { parseIso } from '../history/history-options';
+import { parseCommandLine } from '../command-line';
 import { UsageError } from '../usage-error';
 import type { DeadLetterPosition, LetterFilter } from './letter-filter';
 
@@ -97,11 +97,10 @@ export function parseDlqArgs(argv: readonly string[]): DlqOptions {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(`dlq: ${(error as Error).message} (optstream dlq --help)`);
-  }
+  return parseCommandLine(
+    { args: [...argv], options: OPTIONS },
+    { context: 'dlq', hint: 'optstream dlq --help' },
+  ).values;
 }
 
 function listOptions(values: DlqValues): DlqListOptions {

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../command-line';
 import { UsageError } from '../usage-error';
 
 export type OutputFormat = 'csv' | 'json';
@@ -81,29 +81,22 @@ export function parseDuration(name: string, value: string | undefined, fallback:
 }
 
 export function parseHistoryArgs(argv: readonly string[]): HistoryOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        contact: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        'as-of': { type: 'string' },
-        'known-at': { type: 'string' },
-        format: { type: 'string', default: 'csv' },
-        out: { type: 'string' },
-        'late-slack': { type: 'string' },
-        topic: { type: 'string' },
-        'identity-topic': { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandLine({
+    args: [...argv],
+    options: {
+      contact: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'as-of': { type: 'string' },
+      'known-at': { type: 'string' },
+      format: { type: 'string', default: 'csv' },
+      out: { type: 'string' },
+      'late-slack': { type: 'string' },
+      topic: { type: 'string' },
+      'identity-topic': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
   const format = values.format;
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format: "${format}" is not csv or json`);
   const contact = values.contact;

@@ -4,6 +4,7 @@ import { IntakeOutcome, IntakeRequest } from '../intake/intake.service';
 import { GatewayRuntime } from '../gateway-runtime';
 import { Endpoint, Outcome } from '../observability/gateway-metrics';
 import { httpError } from '@optstream/http-errors';
+import { errorMessage } from '@optstream/kafka';
 
 const OUTCOME_BY_STATUS: Record<number, Outcome> = {
   401: 'unauthorized',
@@ -28,7 +29,7 @@ export async function counted<T>(
         ? retryLater()
         : error instanceof HttpException
           ? error
-          : (runtime.log.error({ err: (error as Error).message, endpoint }, 'request failed'),
+          : (runtime.log.error({ err: errorMessage(error), endpoint }, 'request failed'),
             httpError(500, 'INTERNAL_ERROR', 'internal error'));
     const status = mapped.getStatus();
     runtime.metrics.invocations.inc({ endpoint, outcome: OUTCOME_BY_STATUS[status] ?? 'bad_request' });

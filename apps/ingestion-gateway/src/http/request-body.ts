@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { FormFieldLimitExceeded, FormFields, parseFormBody } from '@optstream/ingestion-domain';
 import { httpError } from '@optstream/http-errors';
+import { errorMessage } from '@optstream/kafka';
 
 /** Fastify keeps every body as raw bytes (see raw-body-parser.ts): signatures are computed over them. */
 export function rawBody(request: FastifyRequest): Buffer {
@@ -34,7 +35,7 @@ export function jsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw httpError(400, 'INVALID_JSON', `the body is not valid JSON: ${(error as Error).message}`);
+    throw httpError(400, 'INVALID_JSON', `the body is not valid JSON: ${errorMessage(error)}`);
   }
 }
 

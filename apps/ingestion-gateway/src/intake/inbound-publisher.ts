@@ -1,6 +1,6 @@
 import { ContactInbound, TOPICS } from '@optstream/contracts';
 import { DurableSpool, SpoolRecord } from '@optstream/ingestion-spool';
-import { AvroCodec, EventPublisher } from '@optstream/kafka';
+import { AvroCodec, EventPublisher, errorMessage } from '@optstream/kafka';
 import type { Logger } from '@optstream/observability';
 import { GatewayMetrics } from '../observability/gateway-metrics';
 import { inboundRecord, RecordContext } from './inbound-records';
@@ -69,7 +69,7 @@ export class InboundPublisher {
         return 'published';
       } catch (error) {
         this.log.warn(
-          { err: (error as Error).message, events: records.length },
+          { err: errorMessage(error), events: records.length },
           'Kafka did not acknowledge; spooling',
         );
       }
@@ -98,7 +98,7 @@ export class InboundPublisher {
             this.log.info({ published, remaining: this.spool.depth() }, 'drained spooled events to Kafka');
         },
         (error: unknown) =>
-          this.log.warn({ err: (error as Error).message }, 'spool drain paused: Kafka still unreachable'),
+          this.log.warn({ err: errorMessage(error) }, 'spool drain paused: Kafka still unreachable'),
       )
       .finally(() => {
         this.metrics.spoolDepth.set(this.spool.depth());

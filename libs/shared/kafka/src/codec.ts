@@ -1,6 +1,6 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { KafkaConfig } from '@optstream/config';
-import { ProcessingError } from './errors';
+import { ProcessingError, errorMessage } from './errors';
 
 /**
  * Avro serde through a Confluent-compatible registry (Confluent wire format: magic byte 0, 4-byte schema
@@ -55,7 +55,7 @@ export class AvroCodec {
       const retriable = isRegistryUnavailable(error);
       throw new ProcessingError(
         retriable ? 'REGISTRY_UNAVAILABLE' : 'DECODE_FAILED',
-        `could not decode Avro message: ${(error as Error).message}`,
+        `could not decode Avro message: ${errorMessage(error)}`,
         retriable,
         { cause: error },
       );
