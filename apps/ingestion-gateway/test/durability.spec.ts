@@ -153,7 +153,8 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
       expect(ours).toHaveLength(200);
       expect(new Set(ours)).toEqual(new Set(events.map((e) => e.sg_event_id)));
     } finally {
-      for (const p of started) p.kill();
+      for (const p of started) await p.terminate('SIGKILL');
+      rmSync(env['SPOOL_DIR'] ?? '', { recursive: true, force: true });
     }
   }, 900_000);
 
