@@ -250,8 +250,9 @@ function lookupLoad(url: string, durationS: number, connections = CONNECTIONS): 
       url: process.env.URL,
       connections: Number(process.env.CONNECTIONS),
       duration: Number(process.env.DURATION),
-      headers: { 'x-api-key': process.env.KEY },
-      requests: [{ setupRequest: (req) => ({ ...req, path: '/v1/lookup?email=' + encodeURIComponent('c' + ((i++ * 7919) % n) + '@bench.example') }) }],
+      method: 'POST',
+      headers: { 'x-api-key': process.env.KEY, 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, path: '/v1/lookup', body: JSON.stringify({ email: 'c' + ((i++ * 7919) % n) + '@bench.example' }) }) }],
     }, (err, res) => {
       if (err) { console.error(err); process.exit(1); }
       process.stdout.write(JSON.stringify(res));
@@ -297,9 +298,9 @@ function lookupLoad(url: string, durationS: number, connections = CONNECTIONS): 
 async function bareLookupServer(config: ProjectorConfig, hashKey: Buffer) {
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   const app = Fastify();
-  app.get('/v1/lookup', async (request, reply) => {
+  app.post('/v1/lookup', async (request, reply) => {
     if (request.headers['x-api-key'] !== READ_KEY) return reply.code(401).send({ error: 'UNAUTHORIZED' });
-    const email = String((request.query as { email?: string }).email ?? '')
+    const email = String((request.body as { email?: string } | undefined)?.email ?? '')
       .trim()
       .toLowerCase();
     const { rows } = await pool.query({
@@ -406,8 +407,10 @@ async function main(): Promise<void> {
   await db.query(`ANALYZE preferences.identifiers_v${rebuild.version}`);
   const projector = await startProjector(config);
   const bare = await bareLookupServer(config, hashKey);
-  const check = await fetch(`${projector.url}/v1/lookup?email=${encodeURIComponent(emailOf(1))}`, {
-    headers: { 'x-api-key': READ_KEY },
+  const check = await fetch(`${projector.url}/v1/lookup`, {
+    method: 'POST',
+    body: JSON.stringify({ email: emailOf(1) }),
+    headers: { 'x-api-key': READ_KEY, 'content-type': 'application/json' },
   });
   if (check.status !== 200) throw new Error(`lookup answered ${check.status}: ${await check.text()}`);
   const loads: { scenario: string; result: LoadResult }[] = [];

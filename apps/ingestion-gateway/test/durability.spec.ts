@@ -16,6 +16,8 @@ import {
 import { GatewayHarness } from './gateway-harness';
 
 jest.setTimeout(300_000);
+/** A gateway process compiles its TypeScript as it starts: minutes on a busy 2-core machine. */
+const STARTUP_MS = 240_000;
 
 /**
  * Rule 1 of docs/architecture.md under a broker outage, on a stack of its own (so stopping its broker
@@ -110,11 +112,11 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
     };
     try {
       const gateway = await gatewayProcess();
-      await gateway.ready();
+      await gateway.ready(undefined, STARTUP_MS);
 
       // A second replica given the same spool directory stops at start, saying why.
       const replica = await gatewayProcess();
-      await expect(replica.ready()).rejects.toThrow(/exited/);
+      await expect(replica.ready(undefined, STARTUP_MS)).rejects.toThrow(/exited/);
       expect((await replica.terminate()).code).not.toBe(0);
       expect(replica.output()).toContain('two gateways cannot share a spool directory');
 
@@ -140,7 +142,7 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
 
       await startKafkaAgain(settings, quiet);
       const restarted = await gatewayProcess();
-      await restarted.ready();
+      await restarted.ready(undefined, STARTUP_MS);
       await waitFor(async () => (await spoolDepth(restarted.url)) === 0, {
         timeoutMs: 120_000,
         description: 'the restarted gateway to drain the spool it recovered',
@@ -151,9 +153,10 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
       expect(ours).toHaveLength(200);
       expect(new Set(ours)).toEqual(new Set(events.map((e) => e.sg_event_id)));
     } finally {
-      for (const p of started) p.kill();
+      for (const p of started) await p.terminate('SIGKILL');
+      rmSync(env['SPOOL_DIR'] ?? '', { recursive: true, force: true });
     }
-  });
+  }, 900_000);
 
   /** Every message now on `topic` (up to its end offsets), as the providerEventRef it carries. */
   async function providerRefsOnTopic(topic: string): Promise<string[]> {

@@ -22,12 +22,15 @@ export interface RunningProjector {
  */
 const MAX_PARAM_LENGTH = MAX_EXTERNAL_ID_LENGTH * 9;
 
+/** The one body the read API takes is a lookup's address: bodies are parsed before the key check. */
+const BODY_LIMIT_BYTES = 4 * 1024;
+
 /** Starts the projection loop and the read API. Shutdown: stop HTTP, then the consumer, then Postgres. */
 export async function startProjector(config: ProjectorConfig): Promise<RunningProjector> {
   const runtime = await startProjectorRuntime(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     ProjectorModule.withRuntime(runtime),
-    new FastifyAdapter({ maxParamLength: MAX_PARAM_LENGTH }),
+    new FastifyAdapter({ maxParamLength: MAX_PARAM_LENGTH, bodyLimit: BODY_LIMIT_BYTES }),
     { logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new DocumentedErrorFilter());

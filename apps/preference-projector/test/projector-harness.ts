@@ -154,6 +154,19 @@ export class ProjectorHarness {
     return `${this.projector.url}${path}`;
   }
 
+  /** `POST /v1/lookup` with the address in a JSON body, as the read API takes it. */
+  lookup(by: Record<string, unknown>, key: string | null = READ_KEY, headers: Record<string, string> = {}) {
+    return fetch(this.url('/v1/lookup'), {
+      method: 'POST',
+      body: JSON.stringify(by),
+      headers: {
+        'content-type': 'application/json',
+        ...(key === null ? {} : { 'x-api-key': key }),
+        ...headers,
+      },
+    });
+  }
+
   get(path: string, key: string | null = ADMIN_KEY, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(this.url(path), { headers: { ...(key === null ? {} : { 'x-api-key': key }), ...headers } });
   }

@@ -107,24 +107,41 @@ describe('read API against a projection of the real log', () => {
     expect(JSON.stringify(body)).not.toContain('@');
   });
 
-  it('lookup by email (normalized) and by E.164 phone; 400 for a malformed phone, 404 for a stranger', async () => {
-    const byEmail = await h.get(`/v1/lookup?email=${encodeURIComponent(`  ${janeEmail} `)}`, READ_KEY, {
-      'idempotency-key': 'call-42',
-    });
+  it('lookup by email (normalized) and by E.164 phone, in the body; 400 for a malformed phone, 404 for a stranger', async () => {
+    const byEmail = await h.lookup({ email: `  ${janeEmail} ` }, READ_KEY, { 'idempotency-key': 'call-42' });
     expect(byEmail.status).toBe(200);
     expect(byEmail.headers.get('idempotency-key')).toBe('call-42');
     expect(((await byEmail.json()) as { externalId: string }).externalId).toBe(jane);
-    const byPhone = await h.get(`/v1/lookup?phone=${encodeURIComponent(janePhone)}`, READ_KEY);
+    const byPhone = await h.lookup({ phone: janePhone });
     expect(((await byPhone.json()) as { externalId: string }).externalId).toBe(jane);
 
-    const bad = await h.get('/v1/lookup?phone=4155550123', READ_KEY);
+    const bad = await h.lookup({ phone: '4155550123' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
       error: { code: 'INVALID_PHONE', reason: expect.stringContaining('E.164') },
     });
-    const stranger = await h.get('/v1/lookup?email=nobody@example.com', READ_KEY);
+    const stranger = await h.lookup({ email: 'nobody@example.com' });
     expect(stranger.status).toBe(404);
     expect(((await stranger.json()) as { error: { code: string } }).error.code).toBe('CONTACT_NOT_FOUND');
+  });
+
+  it('lookup takes addresses only in the body: never in a URL (access logs), never unbounded before the key check', async () => {
+    const inUrl = await h.get(`/v1/lookup?email=${encodeURIComponent(janeEmail)}`, READ_KEY);
+    expect(inUrl.status).toBe(404);
+    for (const [body, reason] of [
+      [['a'], 'the body must be a JSON object with exactly one of email or phone'],
+      [{ email: 42 }, 'email must be a string'],
+      [{ email: janeEmail, phone: janePhone }, 'give exactly one of email or phone'],
+    ] as const) {
+      const response = await h.lookup(body as unknown as Record<string, unknown>);
+      expect({ status: response.status, body: await response.json() }).toEqual({
+        status: 400,
+        body: { error: { code: 'INVALID_LOOKUP', reason } },
+      });
+    }
+    expect((await h.lookup({ email: janeEmail }, null)).status).toBe(401);
+    const huge = await h.lookup({ email: 'x'.repeat(64 * 1024) }, null);
+    expect(huge.status).toBe(413);
   });
 
   it('history and as-of: what was true at a time, and why', async () => {
@@ -199,7 +216,7 @@ describe('read API against a projection of the real log', () => {
     await h.publishIdentity([registered(provisional, true), linked(provisional, 'email', hash, 2)]);
     await h.publishPreferences([preference(provisional, 'email', 'unsubscribed', 3)]);
     await h.waitForStates(provisional, 1);
-    await waitFor(async () => (await h.get(`/v1/lookup?email=${email}`, READ_KEY)).status === 200);
+    await waitFor(async () => (await h.lookup({ email })).status === 200);
     expect(await (await h.get(`/v1/contacts/${provisional}`, READ_KEY)).json()).toMatchObject({
       provisional: true,
     });
@@ -214,7 +231,7 @@ describe('read API against a projection of the real log', () => {
       },
     ]);
     const found = await waitFor(async () => {
-      const body = (await (await h.get(`/v1/lookup?email=${email}`, READ_KEY)).json()) as {
+      const body = (await (await h.lookup({ email })).json()) as {
         externalId?: string;
       };
       return body.externalId === survivor ? body : undefined;

@@ -137,8 +137,10 @@ export class SystemHarness {
   }
 
   async lookup(by: 'email' | 'phone', value: string): Promise<ContactView | null> {
-    const res = await fetch(`${this.readApiUrl}/v1/lookup?${by}=${encodeURIComponent(value)}`, {
-      headers: { 'x-api-key': this.readApiKey },
+    const res = await fetch(`${this.readApiUrl}/v1/lookup`, {
+      method: 'POST',
+      body: JSON.stringify({ [by]: value }),
+      headers: { 'x-api-key': this.readApiKey, 'content-type': 'application/json' },
     });
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`read API answered ${res.status}: ${await res.text()}`);

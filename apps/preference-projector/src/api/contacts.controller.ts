@@ -1,12 +1,12 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { keyedHash } from '@optstream/pii-crypto';
 import { profileTraits, stateAsOf } from '@optstream/preferences-domain';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../http/api-key.guard';
 import { httpError } from '@optstream/http-errors';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
-import { externalIdParam, isoParam, lookupParam } from './params';
+import { externalIdParam, isoParam, lookupBody } from './params';
 import { channelsView, contactView, historyView } from './views';
 
 @ApiTags('contacts')
@@ -28,22 +28,28 @@ export class ContactsController {
   }
 
   /**
-   * The contact-center call: by keyed hash, never by plaintext. A GET changes nothing, so an
-   * `idempotency-key` is honoured trivially; it is echoed so a client can match retried answers.
+   * The contact-center call: by keyed hash, never by plaintext. The address travels in the body, not
+   * the URL, so it never lands in access logs, proxies or browser history. A lookup changes nothing, so
+   * an `idempotency-key` is honoured trivially; it is echoed so a client can match retried answers.
    */
-  @Get('lookup')
-  @ApiOperation({ summary: 'The contact holding an email or an E.164 phone number' })
-  @ApiQuery({ name: 'email', required: false })
-  @ApiQuery({ name: 'phone', required: false })
+  @Post('lookup')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The contact holding an email or an E.164 phone number (given in the body)' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { email: { type: 'string' }, phone: { type: 'string' } },
+      description: 'exactly one of email or phone',
+    },
+  })
   @ApiHeader({ name: 'idempotency-key', required: false })
   async lookup(
-    @Query('email') email: string | undefined,
-    @Query('phone') phone: string | undefined,
+    @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
     if (idempotencyKey) void reply.header('idempotency-key', idempotencyKey);
-    const { kind, value } = lookupParam(email, phone);
+    const { kind, value } = lookupBody(body);
     const view = await this.runtime.readModel.contactByIdentifier(
       kind,
       keyedHash(this.runtime.hashKey, kind, value),

@@ -26,7 +26,25 @@ export function isoParam(name: string, value: string | undefined, required: bool
   return ms;
 }
 
-export function lookupParam(
+/** The body of `POST /v1/lookup`: `{"email": …}` or `{"phone": …}`, strings only. */
+export function lookupBody(body: unknown): { kind: 'email' | 'phone'; value: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw httpError(
+      400,
+      'INVALID_LOOKUP',
+      'the body must be a JSON object with exactly one of email or phone',
+    );
+  const { email, phone } = body as Record<string, unknown>;
+  for (const [name, value] of [
+    ['email', email],
+    ['phone', phone],
+  ] as const)
+    if (value !== undefined && typeof value !== 'string')
+      throw httpError(400, 'INVALID_LOOKUP', `${name} must be a string`);
+  return lookupParam(email as string | undefined, phone as string | undefined);
+}
+
+function lookupParam(
   email: string | undefined,
   phone: string | undefined,
 ): {
