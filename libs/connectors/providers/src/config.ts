@@ -54,6 +54,8 @@ export interface OneSignalSettings extends ReliabilitySettings {
   readonly baseUrl?: string;
   /** Spacing of writes for one user (OneSignal: 1 req/s per user); default 1000. */
   readonly perUserWriteIntervalMs?: number;
+  /** Catalogue topic id → data tag key (from the topic catalogue). */
+  readonly topicTags?: Readonly<Record<string, string>>;
 }
 
 export interface AttentiveSettings extends ReliabilitySettings {
@@ -66,6 +68,8 @@ export interface AttentiveSettings extends ReliabilitySettings {
   /** ATTENTIVE_SEND_SUBSCRIBES; default false: only opt-outs are forwarded. */
   readonly sendSubscribes?: boolean;
   readonly signUpSourceId?: string;
+  /** Catalogue topic id → subscription type (from the topic catalogue). */
+  readonly topicTypes?: Readonly<Record<string, 'MARKETING' | 'TRANSACTIONAL'>>;
 }
 
 export type ProviderConfig =

@@ -89,3 +89,35 @@ describe('Attentive adapter (against the simulator)', () => {
     });
   });
 });
+
+describe('Attentive adapter: topics as subscription types (against the simulator)', () => {
+  const sims = useSimulators();
+  const adapter = () =>
+    createProvider({
+      provider: 'attentive',
+      clientId: creds.attentiveClientId,
+      clientSecret: creds.attentiveClientSecret,
+      baseUrl: sims().baseUrl('attentive'),
+      topicTypes: { promotions: 'MARKETING', receipts: 'TRANSACTIONAL' },
+      ...FAST,
+    });
+  const phone = '+12133734253';
+
+  it('a topic opt-out unsubscribes its subscription type on TEXT only', async () => {
+    const [result] = await adapter().deliver([
+      contact({
+        externalId: 'a',
+        phone,
+        channels: { sms: 'subscribed' },
+        topics: { sms: [{ topic: 'receipts', status: 'unsubscribed', effective: 'unsubscribed' }] },
+      }),
+    ]);
+    expect(result?.outcome).toEqual({ kind: 'delivered' });
+    const unsubscribe = sims()
+      .calls('attentive')
+      .find((c) => c.path === '/v1/subscriptions/unsubscribe');
+    expect((unsubscribe?.body as { subscriptions: unknown }).subscriptions).toEqual([
+      { type: 'TRANSACTIONAL', channel: 'TEXT' },
+    ]);
+  });
+});

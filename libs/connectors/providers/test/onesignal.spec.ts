@@ -79,3 +79,50 @@ describe('OneSignal adapter (against the simulator)', () => {
     await expect(adapter().read({ externalId: 'ghost' })).resolves.toEqual({ kind: 'not-found' });
   });
 });
+
+describe('OneSignal adapter: topics as data tags (against the simulator)', () => {
+  const sims = useSimulators();
+  const adapter = () =>
+    createProvider({
+      provider: 'onesignal',
+      appId: creds.onesignalAppId,
+      apiKey: creds.onesignalApiKey,
+      baseUrl: sims().baseUrl('onesignal'),
+      perUserWriteIntervalMs: 0,
+      topicTags: { 'product-updates': 'topic_product_updates' },
+      ...FAST,
+    });
+  const withTopic = (
+    version: number,
+    status: 'subscribed' | 'unsubscribed',
+    effective: 'subscribed' | 'unsubscribed',
+  ) =>
+    contact({
+      externalId: 't',
+      version,
+      topics: { push: [{ topic: 'product-updates', status, effective }] },
+    });
+
+  it('sets the tag while the topic is in, removes it when out, and never lifts a push opt-out', async () => {
+    sims().state.onesignal.seedUser('t', [{ type: 'iOSPush', token: 'ios-t' }]);
+    const os = adapter();
+    expect((await os.deliver([withTopic(1, 'subscribed', 'subscribed')]))[0]?.outcome).toEqual({
+      kind: 'delivered',
+    });
+    expect(sims().state.onesignal.user('t')?.properties['tags']).toEqual({ topic_product_updates: '1' });
+
+    await os.deliver([withTopic(2, 'unsubscribed', 'unsubscribed')]);
+    expect(sims().state.onesignal.user('t')?.properties['tags']).toEqual({});
+
+    // A topic resubscribe during a channel-wide push opt-out: effective stays unsubscribed, no tag.
+    await os.deliver([{ ...withTopic(3, 'subscribed', 'unsubscribed'), channels: { push: 'unsubscribed' } }]);
+    expect(sims().state.onesignal.user('t')?.properties['tags']).toEqual({});
+    const tagWrites = sims()
+      .calls('onesignal')
+      .filter((c) => c.method === 'PATCH' && c.path.includes('/users/by/external_id/'));
+    expect(tagWrites.map((c) => c.body)).toEqual([
+      { properties: { tags: { topic_product_updates: '1' } } },
+      { properties: { tags: { topic_product_updates: '' } } },
+    ]);
+  });
+});

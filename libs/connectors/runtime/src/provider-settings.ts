@@ -147,6 +147,7 @@ export function providersFromEnv(
       appId: s.ONESIGNAL_APP_ID,
       apiKey: s.ONESIGNAL_API_KEY,
       ...(s.ONESIGNAL_API_URL ? { baseUrl: s.ONESIGNAL_API_URL } : {}),
+      topicTags: topics.onesignal,
       ...reliability('ONESIGNAL', source),
     };
   }
@@ -156,6 +157,7 @@ export function providersFromEnv(
       clientId: s.ATTENTIVE_CLIENT_ID,
       clientSecret: s.ATTENTIVE_CLIENT_SECRET,
       sendSubscribes: s.ATTENTIVE_SEND_SUBSCRIBES,
+      topicTypes: topics.attentive,
       ...(s.ATTENTIVE_API_URL ? { baseUrl: s.ATTENTIVE_API_URL } : {}),
       ...(s.ATTENTIVE_SIGN_UP_SOURCE_ID ? { signUpSourceId: s.ATTENTIVE_SIGN_UP_SOURCE_ID } : {}),
       ...reliability('ATTENTIVE', source),

@@ -138,3 +138,36 @@ describe('OneSignal simulator', () => {
     expect(state.findSubscription({ type: 'ChromePush', token: 'shared-token' })).toBeUndefined();
   });
 });
+
+describe('OneSignal simulator: data tags (docs/providers.md, OS-UPD)', () => {
+  const sims = useSimulators();
+  const auth = () => ({ authorization: `Key ${sims().credentials.onesignalApiKey}` });
+  const user = () => `/apps/${sims().credentials.onesignalAppId}/users/by/external_id/u-7`;
+
+  it('update user merges tags (202), an empty value removes one; a non-string tag is a 400, an unknown user a 404', async () => {
+    sims().state.onesignal.seedUser('u-7', [{ type: 'iOSPush', token: 'apns-7' }]);
+    const set = await call(sims(), 'onesignal', 'PATCH', user(), {
+      body: { properties: { tags: { topic_a: '1', topic_b: '1' } } },
+      headers: auth(),
+    });
+    expect(set).toMatchObject({
+      status: 202,
+      body: { properties: { tags: { topic_a: '1', topic_b: '1' } } },
+    });
+    await call(sims(), 'onesignal', 'PATCH', user(), {
+      body: { properties: { tags: { topic_a: '' } } },
+      headers: auth(),
+    });
+    expect(sims().state.onesignal.user('u-7')?.properties['tags']).toEqual({ topic_b: '1' });
+    const bad = await call(sims(), 'onesignal', 'PATCH', user(), {
+      body: { properties: { tags: { topic_a: 1 } } },
+      headers: auth(),
+    });
+    expect(bad.status).toBe(400);
+    const unknown = await call(sims(), 'onesignal', 'PATCH', user().replace('u-7', 'nobody'), {
+      body: { properties: { tags: { topic_a: '1' } } },
+      headers: auth(),
+    });
+    expect(unknown.status).toBe(404);
+  });
+});

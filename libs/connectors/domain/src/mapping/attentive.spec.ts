@@ -1,6 +1,12 @@
 import type { ContactConsent } from '../consent';
 import { consent } from '../testing/consent';
-import { attentiveFingerprint, attentiveReadRequest, attentiveViewOf, planAttentive } from './attentive';
+import {
+  attentiveFingerprint,
+  attentiveReadRequest,
+  attentiveTextTypes,
+  attentiveViewOf,
+  planAttentive,
+} from './attentive';
 
 const phone = '+12133734253';
 const email = 'a@x.com';
@@ -79,5 +85,48 @@ describe('Attentive mapping', () => {
       ],
     };
     expect(attentiveViewOf(body)).toEqual({ sms: 'unsubscribed', email: 'subscribed' });
+  });
+});
+
+describe('Attentive subscription types of topics', () => {
+  const topicTypes = { promotions: 'MARKETING', receipts: 'TRANSACTIONAL' } as const;
+  it('MARKETING carries the channel-wide SMS choice; a topic its type from its effective status; an opt-out wins', () => {
+    const stopThenResubscribe = consent({
+      externalId: 'a',
+      channels: { sms: 'unsubscribed' },
+      topics: { sms: [{ topic: 'promotions', status: 'subscribed', effective: 'unsubscribed' }] },
+    });
+    expect([...attentiveTextTypes(stopThenResubscribe, { topicTypes })]).toEqual([
+      ['MARKETING', 'unsubscribed'],
+    ]);
+    const promotionsOut = consent({
+      externalId: 'b',
+      channels: { sms: 'subscribed' },
+      topics: {
+        sms: [
+          { topic: 'promotions', status: 'unsubscribed', effective: 'unsubscribed' },
+          { topic: 'receipts', status: 'subscribed', effective: 'subscribed' },
+        ],
+      },
+    });
+    expect([...attentiveTextTypes(promotionsOut, { topicTypes })]).toEqual([
+      ['MARKETING', 'unsubscribed'],
+      ['TRANSACTIONAL', 'subscribed'],
+    ]);
+  });
+
+  it('a resubscribed topic never subscribes while the SMS channel is opted out', () => {
+    const plan = planAttentive(
+      [
+        consent({
+          externalId: 'c',
+          phone,
+          channels: { sms: 'unsubscribed' },
+          topics: { sms: [{ topic: 'promotions', status: 'subscribed', effective: 'unsubscribed' }] },
+        }),
+      ],
+      { sendSubscribes: true, topicTypes },
+    );
+    expect(plan.requests.map((r) => r.request.path)).toEqual(['/v1/subscriptions/unsubscribe']);
   });
 });

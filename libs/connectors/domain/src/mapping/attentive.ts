@@ -1,6 +1,6 @@
 import type { Channel, ConsentStatus, ContactConsent } from '../consent';
 import type { DeliveryPlan, HttpRequest, PlannedRequest } from '../http';
-import { channelFingerprint, enc, planPerContact } from './common';
+import { channelFingerprint, enc, planPerContact, representedTopics } from './common';
 
 export interface AttentiveMappingConfig {
   /**
@@ -10,9 +10,30 @@ export interface AttentiveMappingConfig {
   readonly sendSubscribes?: boolean;
   /** Sign-up source registered in Attentive, sent with subscribes (ASSUMPTION, see below). */
   readonly signUpSourceId?: string;
+  /** Catalogue topic id → the Attentive subscription type that represents it on TEXT. */
+  readonly topicTypes?: Readonly<Record<string, SubscriptionType>>;
 }
 
 type AttentiveChannel = 'TEXT' | 'EMAIL';
+export type SubscriptionType = 'MARKETING' | 'TRANSACTIONAL';
+
+/**
+ * The TEXT status of each subscription type: MARKETING carries the channel-wide SMS choice, and a topic
+ * its type from its EFFECTIVE status (a topic resubscribe never lifts an SMS STOP). Where several choices
+ * land on one type — Attentive has no finer grain — an opt-out wins.
+ */
+export function attentiveTextTypes(
+  contact: ContactConsent,
+  config: AttentiveMappingConfig,
+): ReadonlyMap<SubscriptionType, ConsentStatus> {
+  const types = new Map<SubscriptionType, ConsentStatus>();
+  const add = (type: SubscriptionType, status: ConsentStatus) =>
+    types.set(type, types.get(type) === 'unsubscribed' ? 'unsubscribed' : status);
+  if (contact.channels.sms) add('MARKETING', contact.channels.sms);
+  for (const [topic, type] of representedTopics(contact, 'sms', config.topicTypes))
+    add(type, topic.effective);
+  return types;
+}
 
 export const attentiveFingerprint = (consent: ContactConsent): string =>
   channelFingerprint(consent, ['sms', 'email']);
@@ -33,7 +54,10 @@ export function planAttentive(
 ): DeliveryPlan {
   return planPerContact(batch, (contact) => {
     if (!contact.phone && !contact.email) return 'no phone or email';
-    const requests = [unsubscribe(contact), config.sendSubscribes ? subscribe(contact, config) : undefined];
+    const requests = [
+      unsubscribe(contact, config),
+      config.sendSubscribes ? subscribe(contact, config) : undefined,
+    ];
     const planned = requests.flatMap((r): PlannedRequest[] =>
       r ? [{ request: r, contacts: [contact] }] : [],
     );
@@ -44,11 +68,15 @@ export function planAttentive(
   });
 }
 
-/** The channels with `status` whose address we hold, with the user object naming those addresses. */
-function channelsWith(contact: ContactConsent, status: ConsentStatus): [AttentiveChannel[], User] {
+/** The MARKETING channels with `status` whose address we hold, with the user object naming those addresses. */
+function channelsWith(
+  contact: ContactConsent,
+  status: ConsentStatus,
+  config: AttentiveMappingConfig,
+): [AttentiveChannel[], User] {
   const channels: AttentiveChannel[] = [];
   const user: User = {};
-  if (contact.channels.sms === status && contact.phone) {
+  if (attentiveTextTypes(contact, config).get('MARKETING') === status && contact.phone) {
     channels.push('TEXT');
     user.phone = contact.phone;
   }
@@ -59,9 +87,18 @@ function channelsWith(contact: ContactConsent, status: ConsentStatus): [Attentiv
   return [channels, user];
 }
 
-function unsubscribe(contact: ContactConsent): HttpRequest | undefined {
-  const [channels] = channelsWith(contact, 'unsubscribed');
-  if (channels.length === 0) return undefined;
+function unsubscribe(contact: ContactConsent, config: AttentiveMappingConfig): HttpRequest | undefined {
+  const subscriptions = [
+    ...(contact.phone
+      ? [...attentiveTextTypes(contact, config)]
+          .filter(([, status]) => status === 'unsubscribed')
+          .map(([type]) => ({ type, channel: 'TEXT' as AttentiveChannel }))
+      : []),
+    ...(contact.channels.email === 'unsubscribed' && contact.email
+      ? [{ type: 'MARKETING' as SubscriptionType, channel: 'EMAIL' as AttentiveChannel }]
+      : []),
+  ];
+  if (subscriptions.length === 0) return undefined;
   const user: User = {
     ...(contact.phone ? { phone: contact.phone } : {}),
     ...(contact.email ? { email: contact.email } : {}),
@@ -71,7 +108,7 @@ function unsubscribe(contact: ContactConsent): HttpRequest | undefined {
     path: '/v1/subscriptions/unsubscribe',
     body: {
       user,
-      subscriptions: channels.map((channel) => ({ type: 'MARKETING', channel })),
+      subscriptions,
       // The change came from another channel (an email link, the app, our API): Attentive would
       // otherwise TEXT the person an opt-out confirmation they never asked for, from a number they
       // may never have texted — confusing at best, an unsolicited message at worst.
@@ -86,7 +123,7 @@ function unsubscribe(contact: ContactConsent): HttpRequest | undefined {
  * channels are subscribed, so only the addresses of SUBSCRIBED channels are sent.
  */
 function subscribe(contact: ContactConsent, config: AttentiveMappingConfig): HttpRequest | undefined {
-  const [channels, user] = channelsWith(contact, 'subscribed');
+  const [channels, user] = channelsWith(contact, 'subscribed', config);
   if (channels.length === 0) return undefined;
   const source = config.signUpSourceId ? { signUpSourceId: config.signUpSourceId } : {};
   return {

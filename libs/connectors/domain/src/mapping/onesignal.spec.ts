@@ -2,9 +2,11 @@ import { consent } from '../testing/consent';
 import {
   oneSignalChannelOf,
   oneSignalLookup,
+  oneSignalTagUpdate,
   oneSignalUpdates,
   oneSignalViewOf,
   parseOneSignalSubscriptions,
+  parseOneSignalTags,
 } from './onesignal';
 
 const config = { appId: 'app-1' };
@@ -80,5 +82,32 @@ describe('OneSignal mapping', () => {
     expect(oneSignalViewOf([{ id: 'a', type: 'ChromePush', enabled: false }])).toEqual({
       push: 'unsubscribed',
     });
+  });
+});
+
+describe('OneSignal topic tags', () => {
+  const config = { appId: 'app', topicTags: { 'product-updates': 'topic_product_updates' } };
+  const withTopic = (status: 'subscribed' | 'unsubscribed', effective: 'subscribed' | 'unsubscribed') =>
+    consent({ externalId: 'x', topics: { push: [{ topic: 'product-updates', status, effective }] } });
+
+  it.each([
+    ['subscribed', 'subscribed', {}, { topic_product_updates: '1' }],
+    ['subscribed', 'unsubscribed', { topic_product_updates: '1' }, { topic_product_updates: '' }],
+    ['unsubscribed', 'unsubscribed', { topic_product_updates: '1' }, { topic_product_updates: '' }],
+  ] as const)('own %s, effective %s, tags %j → %j', (status, effective, tags, changes) => {
+    expect(oneSignalTagUpdate(withTopic(status, effective), tags, config)).toEqual({
+      method: 'PATCH',
+      path: '/apps/app/users/by/external_id/x',
+      body: { properties: { tags: changes } },
+    });
+  });
+
+  it('writes nothing when every tag already holds, and reads only string tags', () => {
+    expect(oneSignalTagUpdate(withTopic('unsubscribed', 'unsubscribed'), {}, config)).toBeUndefined();
+    expect(
+      oneSignalTagUpdate(withTopic('subscribed', 'subscribed'), { topic_product_updates: '1' }, config),
+    ).toBeUndefined();
+    expect(parseOneSignalTags({ properties: { tags: { a: '1', b: 2 } } })).toEqual({ a: '1' });
+    expect(parseOneSignalTags({})).toEqual({});
   });
 });

@@ -1,9 +1,11 @@
 import type { Channel, ConsentStatus, ContactConsent } from '../consent';
 import type { HttpRequest } from '../http';
-import { channelFingerprint, enc } from './common';
+import { channelFingerprint, enc, representedTopics } from './common';
 
 export interface OneSignalMappingConfig {
   readonly appId: string;
+  /** Catalogue topic id → the data tag key that represents it on the user ("1" in, removed when out). */
+  readonly topicTags?: Readonly<Record<string, string>>;
 }
 
 export interface OneSignalSubscription {
@@ -87,4 +89,38 @@ export function oneSignalViewOf(
       view[channel] = sub.enabled ? 'subscribed' : 'unsubscribed';
   }
   return view;
+}
+
+/** The data tags of a "view user" answer (`properties.tags`); non-string values are ignored. */
+export function parseOneSignalTags(body: unknown): Readonly<Record<string, string>> {
+  const properties = ((body ?? {}) as Record<string, unknown>)['properties'];
+  const tags = ((properties ?? {}) as Record<string, unknown>)['tags'];
+  if (typeof tags !== 'object' || tags === null) return {};
+  return Object.fromEntries(Object.entries(tags).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
+}
+
+/**
+ * One user PATCH setting each push topic's tag from its EFFECTIVE status: "1" while in, "" (OneSignal
+ * removes a tag set to an empty string) while out — so a topic resubscribe never lifts a push opt-out.
+ * Undefined when every tag already holds: a write costs one of the user's 1 write/s.
+ */
+export function oneSignalTagUpdate(
+  consent: ContactConsent,
+  tags: Readonly<Record<string, string>>,
+  config: OneSignalMappingConfig,
+): HttpRequest | undefined {
+  const changes: Record<string, string> = {};
+  for (const [topic, key] of representedTopics(consent, 'push', config.topicTags)) {
+    const wanted = topic.effective === 'subscribed' ? '1' : '';
+    if ((tags[key] ?? '') !== wanted) changes[key] = wanted;
+  }
+  if (Object.keys(changes).length === 0) return undefined;
+  return {
+    method: 'PATCH',
+    path: `/apps/${enc(config.appId)}/users/by/external_id/${enc(consent.externalId)}`,
+    body: { properties: { tags: changes } },
+  };
 }

@@ -35,6 +35,7 @@ export function createAttentiveAdapter(
   const mapping = {
     sendSubscribes: settings.sendSubscribes ?? false,
     ...(settings.signUpSourceId ? { signUpSourceId: settings.signUpSourceId } : {}),
+    ...(settings.topicTypes ? { topicTypes: settings.topicTypes } : {}),
   };
   return {
     provider: 'attentive',

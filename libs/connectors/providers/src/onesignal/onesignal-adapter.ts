@@ -3,7 +3,10 @@ import {
   combineOutcomes,
   oneSignalFingerprint,
   oneSignalLookup,
+  oneSignalTagUpdate,
   oneSignalUpdates,
+  parseOneSignalTags,
+  type OneSignalMappingConfig,
   oneSignalViewOf,
   parseOneSignalSubscriptions,
   type ContactConsent,
@@ -37,7 +40,10 @@ export function createOneSignalAdapter(
   );
   const interval = settings.perUserWriteIntervalMs ?? ONESIGNAL_PER_USER_WRITE_INTERVAL_MS;
   const spacer = new KeySpacer(interval, deps.now, deps.sleep);
-  const mapping = { appId: settings.appId };
+  const mapping = {
+    appId: settings.appId,
+    ...(settings.topicTags ? { topicTags: settings.topicTags } : {}),
+  };
   const deliverOne = async (contact: ContactConsent): Promise<DeliveryResult> => ({
     externalId: contact.externalId,
     version: contact.version,
@@ -71,16 +77,20 @@ export function createOneSignalAdapter(
 async function syncContact(
   client: ReliableClient,
   spacer: KeySpacer,
-  mapping: { appId: string },
+  mapping: OneSignalMappingConfig,
   contact: ContactConsent,
 ): Promise<DeliveryOutcome> {
-  if (Object.keys(contact.channels).length === 0)
+  if (Object.keys(contact.channels).length === 0 && (contact.topics?.push ?? []).length === 0)
     return { kind: 'not-applicable', reason: 'no consent to represent' };
   const lookup = await client.call(oneSignalLookup(contact.externalId, mapping));
   if (lookup.status === 404)
     return { kind: 'not-applicable', reason: 'no OneSignal user for this external id' };
   if (lookup.outcome.kind !== 'delivered') return lookup.outcome;
-  const updates = oneSignalUpdates(contact, parseOneSignalSubscriptions(lookup.body), mapping);
+  const tagUpdate = oneSignalTagUpdate(contact, parseOneSignalTags(lookup.body), mapping);
+  const updates = [
+    ...oneSignalUpdates(contact, parseOneSignalSubscriptions(lookup.body), mapping),
+    ...(tagUpdate ? [tagUpdate] : []),
+  ];
   const outcomes = [];
   // Sequential and spaced: OneSignal allows one write per second per user.
   for (const update of updates) {

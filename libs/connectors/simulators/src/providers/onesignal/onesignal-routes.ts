@@ -15,6 +15,11 @@ const updateBody = z.object({
     }),
 });
 
+/** Update user (OS-UPD): data tags as strings; a tag set to "" is removed. */
+const userUpdateBody = z.object({
+  properties: z.object({ tags: z.record(z.string().max(255)).optional() }).passthrough(),
+});
+
 const USER = '/apps/:appId/users/by/external_id/:externalId';
 
 const externalIdContacts = (request: SimRequest) => ({ externalIds: [request.params['externalId'] ?? ''] });
@@ -38,6 +43,17 @@ export function onesignalRoutes(state: OnesignalState): SimRoute[] {
         const user = state.user(request.params['externalId'] ?? '');
         if (!user) throw notFound('User not found');
         return { status: 200, body: user };
+      },
+    },
+    {
+      method: 'PATCH',
+      url: USER,
+      contacts: externalIdContacts,
+      handle: (request) => {
+        const { properties } = parseJson(userUpdateBody, request);
+        const tags = state.setTags(request.params['externalId'] ?? '', properties.tags ?? {});
+        if (!tags) throw notFound('User not found');
+        return { status: 202, body: { properties: { tags } } };
       },
     },
     {

@@ -96,6 +96,20 @@ export class OnesignalState {
     return user && subscription ? { user, subscription } : undefined;
   }
 
+  /** Merges data tags into the user's; a tag set to "" is removed. Undefined for an unknown user. */
+  setTags(externalId: string, changes: Readonly<Record<string, string>>): Record<string, string> | undefined {
+    const user = this.users.get(externalId);
+    if (!user) return undefined;
+    const tags = { ...(user.properties['tags'] as Record<string, string> | undefined) };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === '') delete tags[key];
+      else tags[key] = value;
+    }
+    this.users.set(externalId, { ...user, properties: { ...user.properties, tags } });
+    this.countEffect();
+    return tags;
+  }
+
   setEnabled(subscriptionId: string, enabled: boolean): boolean {
     const found = this.findSubscription({ id: subscriptionId });
     if (!found) return false;
