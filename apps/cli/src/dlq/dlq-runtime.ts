@@ -24,14 +24,15 @@ export async function dlqFromEnv(options: DlqOptions, env: NodeJS.ProcessEnv, io
 
 /**
  * Sealed dead letters (identity.dead-letter.v1: docs/privacy.md) open with the identity store's data
- * keys, so replay needs DATABASE_URL and OPTSTREAM_MASTER_KEYS; without them they are skipped as SEALED.
+ * keys, so replay needs DATABASE_URL and OPTSTREAM_MASTER_KEYS; without both they are skipped as SEALED.
  */
 async function withOpener(
   env: NodeJS.ProcessEnv,
   io: DlqIo,
   work: (opener: DeadLetterOpener | null) => Promise<void>,
 ): Promise<void> {
-  if (!env['DATABASE_URL'] && !env['DATABASE_URL_FILE']) return work(null);
+  const given = (name: string): boolean => Boolean(env[name] || env[`${name}_FILE`]);
+  if (!given('DATABASE_URL') || !given('OPTSTREAM_MASTER_KEYS')) return work(null);
   const config = loadAuditConfig(env);
   const log = createLogger('optstream-dlq', 'warn', io.stderr);
   const db = await openIdentityDatabase(config.DATABASE_URL, 'optstream-dlq', 2, log);
