@@ -15,6 +15,7 @@ import { startHealthServer } from './http/health-server';
 import { ResolverMetrics } from './observability/resolver-metrics';
 import { isInfrastructureFailure } from './resolution/errors';
 import { IdentityResolver } from './resolution/identity-resolver';
+import { sealInboundDeadLetter } from './resolution/seal-dead-letter';
 
 export interface RunningResolver {
   readonly url: string;
@@ -60,11 +61,13 @@ export async function startResolver(
     log,
   );
   const metrics = new ResolverMetrics();
+  const keys = new DataKeyStore(db, masterKeys);
+  const hashKey = Buffer.from(config.OPTSTREAM_HASH_KEY, 'base64');
   const resolver = new IdentityResolver({
     db,
-    keys: new DataKeyStore(db, masterKeys),
+    keys,
     publisher,
-    hashKey: Buffer.from(config.OPTSTREAM_HASH_KEY, 'base64'),
+    hashKey,
     deriveId: uuidV5Ids(),
     now: Date.now,
     metrics,
@@ -80,6 +83,8 @@ export async function startResolver(
     // A database or broker outage is waited out (capped backoff, heartbeating), never dead-lettered.
     retryIndefinitely: isInfrastructureFailure,
     lag: metrics.consumerLag,
+    // Inbound facts carry plaintext addresses: sealed (or dropped, for an erased contact) first.
+    sealDeadLetter: sealInboundDeadLetter({ db, keys, codec, hashKey }),
     onDeadLetter: (topic, error) => {
       metrics.deadLetters.inc();
       log.warn({ topic, err: error instanceof Error ? error.message : String(error) }, 'fact dead-lettered');

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { erasureRequest } from '@optstream/erasure-requests';
-import { openIdentityDatabase } from '@optstream/identity-data-access';
+import type { ContactInbound, DeadLetter } from '@optstream/contracts';
+import { DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
 import { ID_SUFFIX, uuidV5Ids } from '@optstream/identity-domain';
 import { testDatabaseUrl, waitFor } from '@optstream/testing';
 import type { DataSource } from 'typeorm';
 import { consent, emailOptOut, identify, OCCURRED_AT, uniqueEmail } from './facts';
-import { ResolverHarness } from './resolver-harness';
+import { MASTER_KEY_ID, ResolverHarness } from './resolver-harness';
+import { deadLetterAssociatedData } from '@optstream/kafka';
+import { LocalMasterKeyProvider, open } from '@optstream/pii-crypto';
 
 jest.setTimeout(120_000);
 
@@ -105,5 +108,99 @@ describe('erasure requests on the real stack', () => {
       [provisional],
     );
     expect(keys.every((k) => k.destroyed)).toBe(true);
+  });
+
+  const keys = () =>
+    new DataKeyStore(
+      db,
+      new LocalMasterKeyProvider({
+        activeKeyId: MASTER_KEY_ID,
+        keys: { [MASTER_KEY_ID]: harness.masterKeyBase64 },
+      }),
+    );
+
+  /** The dead letter of an inbound fact, by its event id, and the raw bytes it was published as. */
+  const deadLetterOf = (eventId: string): Promise<{ letter: DeadLetter; raw: Buffer }> =>
+    waitFor(
+      async () => {
+        for (const m of harness.deadLetters.messages) {
+          const letter = await harness.codec.decode<DeadLetter>(m.value);
+          const id = letter.originalHeaders.find((h) => h.key === 'optstream-event-id')?.value?.toString();
+          if (id === eventId) return { letter, raw: m.value ?? Buffer.alloc(0) };
+        }
+        return undefined;
+      },
+      { timeoutMs: 30_000, description: `the dead letter of ${eventId}` },
+    );
+
+  /** A fact the decider rejects (no payload), naming the contact by the given identifiers. */
+  const rejectable = (identifiers: Partial<ContactInbound['identifiers']>): ContactInbound => ({
+    ...consent(identifiers, 'email', 'unsubscribed'),
+    preferenceChange: null,
+  });
+
+  it("a dead-lettered fact about a live contact is sealed with the contact's key, which its erasure destroys", async () => {
+    const externalId = randomUUID();
+    const email = uniqueEmail();
+    const registered = consent({ externalId, email }, 'email', 'unsubscribed');
+    await harness.send(registered);
+    await harness.identityEventsOf(registered.eventId, 1);
+
+    const bad = rejectable({ externalId, email });
+    const [bytes] = await harness.send(bad);
+    const { letter, raw } = await deadLetterOf(bad.eventId);
+    expect(letter.errorCode).toBe('MISSING_FACT_PAYLOAD');
+    expect(raw.includes(Buffer.from(email))).toBe(false);
+    const contactKey = (await keys().keysFor([externalId])).get(externalId);
+    expect(letter.sealedWithKeyId).toBe(contactKey?.keyId);
+    expect(open(contactKey!.key, letter.originalValue!, deadLetterAssociatedData(letter))).toEqual(bytes);
+
+    const erasure = erasureRequest(externalId, OCCURRED_AT + 60_000, randomUUID());
+    await harness.send(erasure);
+    await harness.identityEventsOf(erasure.eventId, 1);
+    expect(await erasedInGraph(externalId)).toBe(true);
+    await expect(keys().keyById(letter.sealedWithKeyId!)).rejects.toThrow(/destroyed/);
+  });
+
+  it('a fact about an erased contact is dead-lettered without its bytes', async () => {
+    const externalId = randomUUID();
+    const email = uniqueEmail();
+    const registered = consent({ externalId, email }, 'email', 'subscribed');
+    await harness.send(registered);
+    await harness.identityEventsOf(registered.eventId, 1);
+    const erasure = erasureRequest(externalId, OCCURRED_AT + 60_000, randomUUID());
+    await harness.send(erasure);
+    await harness.identityEventsOf(erasure.eventId, 1);
+
+    const after = consent({ externalId, email }, 'sms', 'subscribed', OCCURRED_AT + 120_000);
+    await harness.send(after);
+    const { letter, raw } = await deadLetterOf(after.eventId);
+    expect(letter).toMatchObject({
+      errorCode: 'DATA_KEY_DESTROYED',
+      originalValue: null,
+      sealedWithKeyId: null,
+      redacted: expect.stringContaining('erased contact'),
+    });
+    expect(raw.includes(Buffer.from(email))).toBe(false);
+  });
+
+  it("an unknown person's dead letter has a key of its own, destroyed when the contact the address later belongs to is erased", async () => {
+    const email = uniqueEmail();
+    const bad = rejectable({ email });
+    const [bytes] = await harness.send(bad);
+    const { letter, raw } = await deadLetterOf(bad.eventId);
+    expect(raw.includes(Buffer.from(email))).toBe(false);
+    const own = await keys().keyById(letter.sealedWithKeyId!);
+    expect(open(own!.key, letter.originalValue!, deadLetterAssociatedData(letter))).toEqual(bytes);
+
+    const externalId = randomUUID();
+    const link = identify(externalId, email);
+    await harness.send(link);
+    await harness.identityEventsOf(link.eventId, 1);
+    const erasure = erasureRequest(externalId, OCCURRED_AT + 60_000, randomUUID());
+    await harness.send(erasure);
+    await harness.identityEventsOf(erasure.eventId, 1);
+    expect(await erasedInGraph(externalId)).toBe(true);
+    await expect(keys().keyById(letter.sealedWithKeyId!)).rejects.toThrow(/destroyed/);
   });
 });

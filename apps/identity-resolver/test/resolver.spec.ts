@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeadLetter, IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contracts';
 import { DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
 import { ID_SUFFIX, reemittedEventId, uuidV5Ids } from '@optstream/identity-domain';
+import { deadLetterAssociatedData } from '@optstream/kafka';
 import { identifierAssociatedData, LocalMasterKeyProvider, open } from '@optstream/pii-crypto';
 import { testDatabaseUrl, waitFor } from '@optstream/testing';
 import type { DataSource } from 'typeorm';
@@ -202,22 +203,34 @@ describe('identity-resolver on the real stack', () => {
     expect((await fetch(`${url}/nope`)).status).toBe(404);
   });
 
-  it('dead-letters a fact without a usable identifier, with its original bytes', async () => {
+  it('dead-letters a fact without a usable identifier, with its original bytes sealed under a key of its own', async () => {
     const bad = anonymousOptOut();
     const [bytes] = await harness.send(bad);
     const letter = await waitFor(async () => {
       const letters = await harness.decodeAll<DeadLetter>(harness.deadLetters.messages);
-      return letters.find((l) => l.originalValue?.equals(bytes ?? Buffer.alloc(0)));
+      return letters.find((l) =>
+        l.originalHeaders.some((h) => h.key === 'optstream-event-id' && h.value?.toString() === bad.eventId),
+      );
     });
     expect(letter).toEqual(
       expect.objectContaining({
         service: 'identity-resolver',
         originalTopic: 'contact.inbound.v1',
         errorCode: 'NO_USABLE_IDENTIFIER',
-        originalValue: bytes,
         attempts: 1,
+        sealedWithKeyId: expect.any(String),
       }),
     );
+    expect(letter.originalValue?.equals(bytes ?? Buffer.alloc(0))).toBe(false);
+    const keys = new DataKeyStore(
+      db,
+      new LocalMasterKeyProvider({
+        activeKeyId: MASTER_KEY_ID,
+        keys: { [MASTER_KEY_ID]: harness.masterKeyBase64 },
+      }),
+    );
+    const key = await keys.keyById(letter.sealedWithKeyId ?? '');
+    expect(open(key!.key, letter.originalValue!, deadLetterAssociatedData(letter))).toEqual(bytes);
   });
 
   it('(f) a restart mid-stream loses nothing and duplicates no identity change', async () => {

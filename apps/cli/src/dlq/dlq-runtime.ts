@@ -1,6 +1,11 @@
-import { AvroCodec, createKafkaClient, EventPublisher } from '@optstream/kafka';
+import { DataKeyDestroyedError, DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
+import { AvroCodec, createKafkaClient, deadLetterAssociatedData, EventPublisher } from '@optstream/kafka';
+import { createLogger } from '@optstream/observability';
+import { LocalMasterKeyProvider, open } from '@optstream/pii-crypto';
 import type { Kafka } from 'kafkajs';
 import { loadCliConfig } from '../config/cli-config';
+import { loadAuditConfig } from '../config/command-configs';
+import type { DeadLetterOpener } from './replay-plan';
 import type { DlqOptions, DlqReplayOptions } from './dlq-options';
 import { assertTopicExists } from './read-dead-letters';
 import { runDlqList, type DlqIo } from './run-list';
@@ -14,24 +19,68 @@ export async function dlqFromEnv(options: DlqOptions, env: NodeJS.ProcessEnv, io
   const codec = AvroCodec.fromConfig(config);
   await assertTopicExists(kafka, options.topic);
   if (options.command === 'list') await runDlqList(options, { kafka, codec, ...io });
-  else await replay(options, kafka, codec, io);
+  else await withOpener(env, io, (opener) => replay(options, kafka, codec, io, opener));
 }
 
-async function replay(options: DlqReplayOptions, kafka: Kafka, codec: AvroCodec, io: DlqIo): Promise<void> {
+/**
+ * Sealed dead letters (identity.dead-letter.v1: docs/privacy.md) open with the identity store's data
+ * keys, so replay needs DATABASE_URL and OPTSTREAM_MASTER_KEYS; without both they are skipped as SEALED.
+ */
+async function withOpener(
+  env: NodeJS.ProcessEnv,
+  io: DlqIo,
+  work: (opener: DeadLetterOpener | null) => Promise<void>,
+): Promise<void> {
+  const given = (name: string): boolean => Boolean(env[name] || env[`${name}_FILE`]);
+  if (!given('DATABASE_URL') || !given('OPTSTREAM_MASTER_KEYS')) return work(null);
+  const config = loadAuditConfig(env);
+  const log = createLogger('optstream-dlq', 'warn', io.stderr);
+  const db = await openIdentityDatabase(config.DATABASE_URL, 'optstream-dlq', 2, log);
+  try {
+    const keys = new DataKeyStore(
+      db,
+      new LocalMasterKeyProvider({
+        activeKeyId: Object.keys(config.OPTSTREAM_MASTER_KEYS)[0] ?? '',
+        keys: config.OPTSTREAM_MASTER_KEYS,
+      }),
+    );
+    await work(async (letter) => {
+      if (letter.sealedWithKeyId === null || letter.originalValue === null) return letter.originalValue;
+      try {
+        const key = await keys.keyById(letter.sealedWithKeyId);
+        if (key === null) throw new Error(`data key ${letter.sealedWithKeyId} is not in the identity store`);
+        return open(key.key, letter.originalValue, deadLetterAssociatedData(letter));
+      } catch (error) {
+        if (error instanceof DataKeyDestroyedError) return null;
+        throw error;
+      }
+    });
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function replay(
+  options: DlqReplayOptions,
+  kafka: Kafka,
+  codec: AvroCodec,
+  io: DlqIo,
+  opener: DeadLetterOpener | null,
+): Promise<void> {
   const catalog = await BrokerTopicCatalog.open(kafka);
   try {
     // A mistyped --to fails before anything is read, rather than as one skip per dead letter.
     if (options.to !== undefined && !(await catalog.facts(options.to)).exists)
       throw new Error(`dlq replay --to: topic ${options.to} does not exist`);
     if (options.dryRun) {
-      await runDlqReplay(options, { kafka, codec, catalog, sink: null, ...io });
+      await runDlqReplay(options, { kafka, codec, catalog, sink: null, opener, ...io });
       return;
     }
     // Raw sends only: no schema is registered or used, the bytes go out as they were.
     const publisher = new EventPublisher(kafka, codec, {});
     await publisher.connect();
     try {
-      await runDlqReplay(options, { kafka, codec, catalog, sink: publisher, ...io });
+      await runDlqReplay(options, { kafka, codec, catalog, sink: publisher, opener, ...io });
     } finally {
       await publisher.disconnect();
     }

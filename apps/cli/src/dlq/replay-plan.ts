@@ -16,7 +16,10 @@ export type SkipReason =
   | 'HEADERS_NOT_REPRESENTABLE'
   | 'TOPIC_MISSING'
   | 'COMPACTED_TOPIC'
-  | 'UNREADABLE';
+  | 'UNREADABLE'
+  | 'REDACTED'
+  | 'SEALED'
+  | 'KEY_DESTROYED';
 
 export const SKIP_EXPLANATION: Record<SkipReason, string> = {
   NO_ORIGINAL_TOPIC: 'came over HTTP, so there is no original topic: give --to <topic>',
@@ -27,6 +30,11 @@ export const SKIP_EXPLANATION: Record<SkipReason, string> = {
     "the topic is compacted: the replayed state would become the contact's newest, over a newer state or an " +
     "erasure's tombstone; re-send the current state with `optstream audit --repair`, or check and pass --allow-compacted",
   UNREADABLE: 'not a readable dead-letter record',
+  REDACTED: 'its original value was not kept (a fact about an erased contact): nothing to replay; purge it',
+  SEALED:
+    "its original value is sealed with a data key: set DATABASE_URL and OPTSTREAM_MASTER_KEYS (the identity resolver's) to open it",
+  KEY_DESTROYED:
+    'its original value was sealed with a key an erasure destroyed: the person is forgotten; purge it',
 };
 
 export type ReplayPlan =
@@ -41,6 +49,8 @@ export type ReplayPlan =
 export function planReplay(at: LetterAt, to: string | undefined): ReplayPlan {
   const topic = to ?? at.letter.originalTopic;
   if (topic === null) return { kind: 'skip', reason: 'NO_ORIGINAL_TOPIC' };
+  if (at.letter.redacted !== null && at.letter.originalValue === null)
+    return { kind: 'skip', reason: 'REDACTED' };
   const headers = originalHeaders(at.letter);
   if (headers === null) return { kind: 'skip', reason: 'HEADERS_NOT_REPRESENTABLE' };
   headers[REPLAYED_FROM_HEADER] = Buffer.from(positionName(at));
@@ -63,6 +73,25 @@ function originalHeaders(letter: DeadLetter): Record<string, Buffer> | null {
     headers[key] = value;
   }
   return headers;
+}
+
+/**
+ * Opens a sealed dead-letter value (`sealedWithKeyId`) with the identity store's data keys; null when
+ * the key was destroyed by an erasure.
+ */
+export type DeadLetterOpener = (letter: DeadLetter) => Promise<Buffer | null>;
+
+/** The plan with its value opened when it was sealed; a skip when it cannot be. */
+export async function openedPlan(
+  plan: ReplayPlan,
+  letter: DeadLetter,
+  opener: DeadLetterOpener | null,
+): Promise<ReplayPlan> {
+  if (plan.kind === 'skip' || letter.sealedWithKeyId === null) return plan;
+  if (opener === null) return { kind: 'skip', reason: 'SEALED' };
+  const value = await opener(letter);
+  if (value === null) return { kind: 'skip', reason: 'KEY_DESTROYED' };
+  return { ...plan, message: { ...plan.message, value } };
 }
 
 /** Counts for the summary: per topic replayed into, per skip reason. */

@@ -4,7 +4,9 @@ import type { DlqReplayOptions } from './dlq-options';
 import { positionName, type LetterAt } from './letter-filter';
 import { readDeadLetters } from './read-dead-letters';
 import {
+  openedPlan,
   planReplay,
+  type DeadLetterOpener,
   ReplayTally,
   SKIP_EXPLANATION,
   type ReplayMessage,
@@ -20,6 +22,8 @@ export interface DlqReplayDeps extends DlqReadDeps {
   readonly catalog: TopicCatalog;
   /** null for a dry run: nothing can be sent. */
   readonly sink: ReplaySink | null;
+  /** Opens sealed dead letters; null when no identity store is configured (they are skipped as SEALED). */
+  readonly opener?: DeadLetterOpener | null;
 }
 
 export interface ReplayReport {
@@ -76,7 +80,7 @@ class ReplayRun {
   }
 
   async offer(at: LetterAt): Promise<void> {
-    const plan = planReplay(at, this.options.to);
+    const plan = await openedPlan(planReplay(at, this.options.to), at.letter, this.deps.opener ?? null);
     if (plan.kind === 'skip') return this.skip(positionName(at), plan.reason);
     const facts = await this.deps.catalog.facts(plan.topic);
     if (!facts.exists)

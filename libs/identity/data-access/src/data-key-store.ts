@@ -17,6 +17,17 @@ export class DataKeyDestroyedError extends Error {
   }
 }
 
+/**
+ * Who owns the key a dead letter of an unknown person is sealed with: the fact's strongest identifier
+ * (an externalId, or the keyed hash of an address, as `identity.identifiers` holds it) and the dead
+ * letter's position, so each dead letter has its own key. `eraseContact` destroys every key owned by
+ * one of the erased contact's identifiers.
+ */
+export const deadLetterKeyOwner = (identifier: string, position: string): string =>
+  `${deadLetterKeyPrefix(identifier)}${position}`;
+
+export const deadLetterKeyPrefix = (identifier: string): string => `dead-letter:${identifier}:`;
+
 interface Row {
   key_id: string;
   wrapped_key: Buffer | null;

@@ -1,4 +1,5 @@
 import type { IdentityEvent } from '@optstream/contracts';
+import { deadLetterKeyPrefix } from './data-key-store';
 import type { Queryable } from './queryable';
 
 /**
@@ -6,7 +7,8 @@ import type { Queryable } from './queryable';
  * for the contact and every provisional contact merged into it (their sealed values moved with the
  * merge but stay under their own keys), keep only the keyed hashes of their addresses as suppression
  * memory, release the identifiers (a later fact from the same address is a new contact), mark the
- * contacts erased and destroy their data keys. Idempotent: a second run finds nothing left to do.
+ * contacts erased and destroy their data keys — and the keys of dead letters sealed under one of their
+ * externalIds or address hashes (`deadLetterKeyOwner`). Idempotent: a second run finds nothing left to do.
  */
 export const eraseContact = async (q: Queryable, event: IdentityEvent): Promise<void> => {
   const rows: { external_id: string }[] = await q.query(
@@ -19,6 +21,11 @@ export const eraseContact = async (q: Queryable, event: IdentityEvent): Promise<
   );
   const ids = rows.map((r) => r.external_id);
   if (ids.length === 0) return;
+  const hashes: { keyed_hash: string }[] = await q.query(
+    `SELECT keyed_hash FROM identity.identifiers WHERE external_id = ANY($1::text[])`,
+    [ids],
+  );
+  const deadLetterPrefixes = [...ids, ...hashes.map((h) => h.keyed_hash)].map(deadLetterKeyPrefix);
   await q.query(
     `INSERT INTO identity.erased_identifiers (kind, keyed_hash, external_id)
      SELECT kind, keyed_hash, $2 FROM identity.identifiers WHERE external_id = ANY($1::text[])
@@ -32,7 +39,10 @@ export const eraseContact = async (q: Queryable, event: IdentityEvent): Promise<
   );
   await q.query(
     `UPDATE identity.data_keys SET wrapped_key = NULL, destroyed_at = now()
-      WHERE external_id = ANY($1::text[]) AND destroyed_at IS NULL`,
-    [ids],
+      WHERE destroyed_at IS NULL
+        AND (external_id = ANY($1::text[])
+             OR (external_id LIKE 'dead-letter:%'
+                 AND EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE starts_with(external_id, p))))`,
+    [ids, deadLetterPrefixes],
   );
 };

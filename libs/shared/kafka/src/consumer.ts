@@ -1,4 +1,5 @@
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { DeadLetter } from '@optstream/contracts';
 import { AvroCodec } from './codec';
 import { deadLetterFromMessage } from './dead-letter';
 import { errorMessage, isRetriable } from './errors';
@@ -43,6 +44,11 @@ export interface EventConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Called with every message that went to the dead-letter topic (metrics, logs). */
   readonly onDeadLetter?: (topic: string, error: unknown) => void;
+  /**
+   * Protects a dead letter's original bytes before it is published, when the input carries personal
+   * data (the identity resolver seals them with the contact's data key: docs/privacy.md).
+   */
+  readonly sealDeadLetter?: (record: DeadLetter) => Promise<DeadLetter>;
   /** Hand tombstones (null values) to the handler as events with value null instead of dead-lettering them. */
   readonly tombstones?: boolean;
   /**
@@ -268,8 +274,9 @@ export class EventConsumer {
   ): Promise<void> {
     // A retriable failure interrupted by shutdown is not poison: leave it for the next owner.
     if (this.stopping && isRetriable(outcome.error)) throw outcome.error;
-    const record = deadLetterFromMessage(this.options.service, { topic, partition, message, ...outcome });
+    const built = deadLetterFromMessage(this.options.service, { topic, partition, message, ...outcome });
     try {
+      const record = this.options.sealDeadLetter ? await this.options.sealDeadLetter(built) : built;
       await this.deadLetters.publish(this.options.deadLetterTopic, [
         { key: message.key, value: record, eventId: `${topic}/${partition}/${message.offset}` },
       ]);
