@@ -53,6 +53,9 @@ export function serviceEnv(
     HOST: '127.0.0.1',
     SPOOL_DIR: options.spoolDir,
     TWILIO_WEBHOOK_URL: `${gatewayUrl}/webhooks/twilio/sms`,
+    // The development write key (source local-demo) is held by the dev tools and tests, never shipped to a
+    // browser: declared server-side, so its identify traits and track calls may opt in.
+    SEGMENT_SERVER_SOURCES: 'local-demo',
     PROVIDER_SIMULATORS_PORT: String(ports['provider-simulators']),
     ...(name.startsWith('connector-') ? providers.env : {}),
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
