@@ -367,8 +367,21 @@ describe('optstream history: the audit trail straight from Kafka, agreeing with 
       'effect',
       'partition',
       'offset',
+      'topic',
+      'occurred_at_precision',
+      'original_occurred_at',
+      'evidence_strength',
+      'evidence_kind',
+      'evidence_trust',
+      'collection_point',
+      'consent_text',
+      'actor',
+      'legal_basis',
+      'jurisdiction',
     ]);
     const body = rows.slice(1);
+    // Events of the first release: channel-wide, precision unknown (= millisecond), no evidence.
+    expect(body.find((r) => r[0] === a1.eventId)?.slice(13, 16)).toEqual(['', 'unknown', '']);
     expect(body.map((r) => r[0])).toEqual((await readModel.history(A)).map((h) => h.event.eventId));
     // The apostrophe keeps a spreadsheet from running a sender's text as a formula.
     expect(body.find((r) => r[0] === a1.eventId)?.[6]).toBe(`'=Signup Form, "footer"`);

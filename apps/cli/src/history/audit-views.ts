@@ -1,4 +1,4 @@
-import type { MarketingPreferenceUpdated } from '@optstream/contracts';
+import type { Evidence, MarketingPreferenceUpdated } from '@optstream/contracts';
 import {
   CHANNEL_ORDER,
   profileTraits,
@@ -35,7 +35,16 @@ export const historyJson = (row: HistoryRow) => ({
   causationId: row.event.causationId,
   effect: row.effect,
   log: { partition: row.partition, offset: row.offset },
+  // The consent model (docs/consent-model.md): null topic = the whole channel; null evidence = an event
+  // of the first release (explicit, from a trusted source).
+  topic: row.event.topic ?? null,
+  occurredAtPrecision: row.event.occurredAtPrecision ?? 'unknown',
+  originalOccurredAt: optionalIso(row.event.originalOccurredAt),
+  pendingExpiresAt: optionalIso(row.event.pendingExpiresAt),
+  evidence: row.event.evidence ?? null,
 });
+
+const optionalIso = (ms: number | null | undefined): string | null => (ms == null ? null : iso(ms));
 
 export const HISTORY_SHAPE: RowShape<HistoryRow> = {
   header: [
@@ -52,6 +61,17 @@ export const HISTORY_SHAPE: RowShape<HistoryRow> = {
     'effect',
     'partition',
     'offset',
+    'topic',
+    'occurred_at_precision',
+    'original_occurred_at',
+    'evidence_strength',
+    'evidence_kind',
+    'evidence_trust',
+    'collection_point',
+    'consent_text',
+    'actor',
+    'legal_basis',
+    'jurisdiction',
   ],
   csv: (row): Cell[] => [
     row.event.eventId,
@@ -67,9 +87,23 @@ export const HISTORY_SHAPE: RowShape<HistoryRow> = {
     row.effect,
     row.partition,
     row.offset,
+    row.event.topic ?? null,
+    row.event.occurredAtPrecision ?? 'unknown',
+    optionalIso(row.event.originalOccurredAt),
+    row.event.evidence?.strength ?? null,
+    row.event.evidence?.kind ?? null,
+    row.event.evidence?.trust ?? null,
+    row.event.evidence?.collectionPoint ?? null,
+    consentText(row.event.evidence),
+    row.event.evidence?.actor ?? null,
+    row.event.evidence?.legalBasis ?? null,
+    row.event.evidence?.jurisdiction ?? null,
   ],
   json: historyJson,
 };
+
+const consentText = (evidence: Evidence | null | undefined): string | null =>
+  evidence?.consentTextId == null ? null : `${evidence.consentTextId}@${evidence.consentTextVersion ?? ''}`;
 
 /** One contact's state as of a time: the read API's as-of answer plus the merge it was part of. */
 export interface AsOfRow {

@@ -4,8 +4,10 @@ import {
   MappedRejection,
   redactDeadLetterBody,
   redactDeadLetterItem,
+  withTimeSanity,
   type AddressToken,
 } from '@optstream/ingestion-domain';
+import type { SourceTrust } from '@optstream/contracts';
 import { SpoolRecord } from '@optstream/ingestion-spool';
 import { AvroCodec, deadLetterFromHttp, HEADER } from '@optstream/kafka';
 import { traceparentOfSpan, withSpan } from '@optstream/observability';
@@ -28,6 +30,13 @@ export interface IntakeRequest {
   readonly rawBody: Buffer;
   readonly receivedAt: number;
   readonly context: RecordContext;
+  /** How far the credential that sent it is trusted; omitted: server (signed webhooks, signed API). */
+  readonly sourceTrust?: SourceTrust;
+}
+
+export interface IntakeOptions {
+  /** An occurredAt further than this after receipt is clamped to receivedAt (docs/consent-model.md). */
+  readonly maxFutureSkewMs: number;
 }
 
 export type IntakeOutcome =
@@ -46,6 +55,7 @@ export class IntakeService {
     private readonly codec: AvroCodec,
     private readonly metrics: GatewayMetrics,
     private readonly hashKey: Buffer,
+    private readonly options: IntakeOptions = { maxFutureSkewMs: 300_000 },
   ) {}
 
   /**
@@ -63,7 +73,9 @@ export class IntakeService {
   }
 
   private async accept(request: IntakeRequest): Promise<IntakeOutcome> {
-    const facts = request.results.flatMap((r) => (r.outcome === 'fact' ? [r.fact] : []));
+    const facts = request.results.flatMap((r) =>
+      r.outcome === 'fact' ? [withTimeSanity(r.fact, this.options.maxFutureSkewMs, request.sourceTrust)] : [],
+    );
     const rejections = request.results.filter((r): r is MappedRejection => r.outcome === 'rejected');
     const ignored = request.results.filter((r) => r.outcome === 'ignored').length;
     const firstRejection = rejections[0];
