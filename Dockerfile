@@ -11,7 +11,7 @@
 #   docker build --target provider-simulators  -t optstream/provider-simulators .    # tests and demos only
 #   docker build --target cli                  -t optstream/cli .                    # audit CronJob, backfill
 #
-# The build steps live in tools/image/build.sh (CI runs it outside Docker: tools/image/build.spec.ts).
+# The build steps live in tools/image/build.sh (CI runs it outside Docker: tools/image/test/build.spec.ts).
 # Every target: Node 24 LTS, production dependencies only, user 1000 (numeric, so Kubernetes can verify
 # runAsNonRoot), tini as PID 1 (forwards SIGTERM so services drain and commit), files owned by root and
 # read-only to the process; it writes only to /tmp and, for the gateway, its spool volume — so it runs

@@ -1,21 +1,10 @@
-/** Every suite of the workspace in one Jest run (what `npm test` uses); `nx run-many -t test` runs them per project. */
-const { readdirSync, existsSync } = require('node:fs');
-const { join } = require('node:path');
-
-function projectConfigs(folder) {
-  const found = [];
-  const walk = (dir, depth) => {
-    if (depth > 3 || !existsSync(dir)) return;
-    if (existsSync(join(dir, 'jest.config.js')) && dir !== __dirname)
-      return void found.push(join(dir, 'jest.config.js'));
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== 'node_modules') walk(join(dir, entry.name), depth + 1);
-    }
-  };
-  walk(join(__dirname, folder), 0);
-  return found;
-}
-
+/**
+ * The integration tier (what `npm test` runs after the fast tier): every spec in a `test/` folder, on the
+ * real stack (tools/jest/tiers.js). `nx run-many -t test` runs both tiers per project instead.
+ */
 module.exports = {
-  projects: [...projectConfigs('libs'), ...projectConfigs('apps'), join(__dirname, 'tools/jest.config.js')],
+  projects: require('./tools/jest/tiers').integrationProjects(),
+  // Property tests and external sorts do real file I/O: seconds on an idle 2-core machine, several times
+  // that when the cores are shared. A hung test still fails; Jest reads this bound only at the top level.
+  testTimeout: 30_000,
 };

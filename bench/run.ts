@@ -9,6 +9,7 @@ const benches = [
   'backfill.bench.ts',
   'connectors.bench.ts',
   'system.bench.ts',
+  'profile/profile-system.ts',
 ];
 const only = process.argv[2];
 for (const bench of benches.filter((b) => !only || b.startsWith(only))) {

@@ -29,7 +29,7 @@ import { KAFKA_VERSION } from '../tools/stack/versions';
 import { describeMachine } from './machine';
 
 /**
- * The whole system under load (issue #9's system benchmark): every service as its own process on a stack
+ * The whole system under load (docs/benchmarks.md): every service as its own process on a stack
  * of its own, the provider simulators in a child process that streams every recorded call back to us.
  *
  * 1. fixed rate (1,000 events/s for BENCH_SYSTEM_SECONDS, default 60), then a ramp (+500 events/s every
@@ -555,9 +555,12 @@ async function main(): Promise<void> {
     const simulatorsUrl = `http://127.0.0.1:${ports['provider-simulators']}`;
     const providers = simulatedProviders(simulatorsUrl);
 
+    const cpuProfileDir = process.env['BENCH_CPU_PROFILE_DIR'];
     system = new LocalSystem({
       logDir: stack.logDir,
       ports,
+      // A CPU profile of each service, written when it stops (docs/benchmarks.md "Profile").
+      nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
       envOf: (name) =>
         serviceEnv(name, {
           stack: {

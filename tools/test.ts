@@ -4,8 +4,10 @@ import { loadStackSettings } from './stack/settings';
 import { down, status, up } from './stack/stack';
 
 /**
- * `npm test`: what a new user and CI run. Starts the local stack if it is not running (and stops it
- * again afterwards, unless OPTSTREAM_KEEP_STACK=1), then runs every check and every suite against it.
+ * `npm test`: what a new user and CI run. First the fast tier (every pure spec, nothing started), so a
+ * broken domain rule fails in a minute; then it starts the local stack if it is not running (and stops it
+ * again afterwards, unless OPTSTREAM_KEEP_STACK=1) and runs every check and the integration tier against it.
+ * Arguments are passed to Jest for both tiers (e.g. a path pattern).
  */
 const root = resolve(__dirname, '..');
 
@@ -27,9 +29,19 @@ function run(
 const npx = (bin: string) => resolve(root, 'node_modules/.bin', bin);
 
 async function main(): Promise<void> {
+  const jestArgs = process.argv.slice(2);
+  // A path pattern may select specs of one tier only; the other tier then has nothing to run.
+  const passWithNoTests = jestArgs.length > 0 ? ['--passWithNoTests'] : [];
+  const started = Date.now();
+  run('pure tests (no stack)', npx('jest'), [
+    '-c',
+    'jest.unit.config.js',
+    '--maxWorkers=2',
+    ...passWithNoTests,
+    ...jestArgs,
+  ]);
   const settings = loadStackSettings();
   const wasRunning = (await status(settings)).every((c) => c.ready);
-  const started = Date.now();
   try {
     console.log(
       wasRunning
@@ -68,9 +80,9 @@ async function main(): Promise<void> {
       '--skip-nx-cache',
     ]);
     run(
-      'test suites (real Kafka, registry, PostgreSQL)',
+      'integration tests (real Kafka, registry, PostgreSQL)',
       npx('jest'),
-      ['-c', 'jest.config.js', '--maxWorkers=2', ...process.argv.slice(2)],
+      ['-c', 'jest.config.js', '--maxWorkers=2', ...passWithNoTests, ...jestArgs],
       env,
     );
     console.log(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -16,7 +16,7 @@ export const TOPICS_FILE = join(root, 'deploy/k8s/base/kafka-topics.yaml');
 export const DEV_REPLICAS_FILE = join(root, 'deploy/k8s/overlays/dev/kafka-topics-replicas.yaml');
 
 const HEADER = `# GENERATED from libs/shared/contracts/src/topics.ts by tools/deploy/kafka-topics.ts: do not edit;
-# run \`npx tsx --tsconfig tsconfig.base.json tools/deploy/kafka-topics.ts\`. tools/deploy/k8s.spec.ts fails when this file is stale.\n`;
+# run \`npx tsx --tsconfig tsconfig.base.json tools/deploy/kafka-topics.ts\`. tools/deploy/test/k8s.spec.ts fails when this file is stale.\n`;
 
 /** Kubernetes names allow no '_' and should not carry the topic's dots; spec.topicName keeps the real name. */
 export const resourceName = (topic: string): string => topic.replace(/[._]/g, '-');

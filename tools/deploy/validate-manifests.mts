@@ -6,7 +6,7 @@
  *   kubectl kustomize deploy/k8s/overlays/prod | npx tsx tools/deploy/validate-manifests.mts
  *
  * Prints one JSON line: { "validated": n, "errors": ["Kind/name: message", …] }; exit 1 on any error.
- * An ES module because kubernetes-models ships ES modules only (tools/deploy/k8s.spec.ts runs it).
+ * An ES module because kubernetes-models ships ES modules only (tools/deploy/test/k8s.spec.ts runs it).
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';

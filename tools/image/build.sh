@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds what the container images run, into OUT_DIR (the Dockerfile's build stage calls this; CI runs
-# it outside Docker in tools/image/build.spec.ts):
+# it outside Docker in tools/image/test/build.spec.ts):
 #
 #   OUT_DIR/dist/apps/<app>/src/main.js     every app compiled by tsc (decorator metadata kept), plus
 #   OUT_DIR/dist/apps/preference-projector/src/rebuild.js

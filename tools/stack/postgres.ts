@@ -133,6 +133,7 @@ export async function startPostgres(s: StackSettings, log: (line: string) => voi
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
+      ...s.postgresSettings.flatMap((setting) => ['-c', setting]),
     ],
     marker: marker(s),
     env: { ...process.env, LC_ALL: 'C' },

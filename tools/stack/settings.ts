@@ -19,6 +19,8 @@ export interface StackSettings {
   readonly externalDatabaseUrl: string | undefined;
   readonly postgresUser: string;
   readonly postgresPassword: string;
+  /** Extra `-c name=value` server settings, e.g. pg_stat_statements for a profile (docs/benchmarks.md). */
+  readonly postgresSettings: readonly string[];
   readonly readyTimeoutMs: number;
 }
 
@@ -49,6 +51,10 @@ export function loadStackSettings(env: NodeJS.ProcessEnv = process.env): StackSe
     externalDatabaseUrl: env['OPTSTREAM_EXTERNAL_DATABASE_URL'] || undefined,
     postgresUser: 'optstream',
     postgresPassword: env['OPTSTREAM_POSTGRES_PASSWORD'] ?? 'optstream',
+    postgresSettings: (env['OPTSTREAM_POSTGRES_SETTINGS'] ?? '')
+      .split(',')
+      .map((setting) => setting.trim())
+      .filter((setting) => setting !== ''),
     readyTimeoutMs: Number(env['OPTSTREAM_STACK_READY_TIMEOUT_MS'] ?? 180_000),
   };
 }

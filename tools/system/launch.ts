@@ -23,6 +23,8 @@ export class LocalSystem {
       readonly logDir: string;
       readonly ports: Record<ServiceName, number>;
       readonly envOf: (name: ServiceName) => NodeJS.ProcessEnv;
+      /** Extra Node.js flags for every service, e.g. `--cpu-prof` for a profile (docs/benchmarks.md). */
+      readonly nodeArgs?: readonly string[];
     },
   ) {
     mkdirSync(options.logDir, { recursive: true });
@@ -54,7 +56,14 @@ export class LocalSystem {
     // ts-node keeps the decorator metadata NestJS's dependency injection reads.
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${name}/src/main.ts`],
+      [
+        ...(this.options.nodeArgs ?? []),
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        `apps/${name}/src/main.ts`,
+      ],
       {
         cwd: root,
         env: {

@@ -63,8 +63,8 @@ function pref(
 
 const mergeId = randomUUID();
 const aOld = pref(A, 'push', 'subscribed', B - 30 * 24 * H);
-// A comma and quotes: RFC 4180 quoting in the CSV test.
-const a1 = pref(A, 'email', 'subscribed', B + H, B + H, { sourceOfChange: 'Signup Form, "footer"' });
+// A formula lead, a comma and quotes: neutralised, RFC 4180-quoted in the CSV test.
+const a1 = pref(A, 'email', 'subscribed', B + H, B + H, { sourceOfChange: '=Signup Form, "footer"' });
 // The client's clock is 70 min ahead of ours: occurredAt is LATER than the record time.
 const skewed = pref(C, 'sms', 'unsubscribed', B + 2 * H + 10 * MIN, B + H);
 const p1 = pref(P, 'email', 'unsubscribed', B + H + 5 * MIN);
@@ -370,7 +370,8 @@ describe('optstream history: the audit trail straight from Kafka, agreeing with 
     ]);
     const body = rows.slice(1);
     expect(body.map((r) => r[0])).toEqual((await readModel.history(A)).map((h) => h.event.eventId));
-    expect(body.find((r) => r[0] === a1.eventId)?.[6]).toBe('Signup Form, "footer"');
+    // The apostrophe keeps a spreadsheet from running a sender's text as a formula.
+    expect(body.find((r) => r[0] === a1.eventId)?.[6]).toBe(`'=Signup Form, "footer"`);
   });
 
   it('rejects a command line it cannot answer precisely', () => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError } from '@optstream/config';
 import { openIdentityDatabase } from '@optstream/identity-data-access';
 import { AvroCodec, createKafkaClient } from '@optstream/kafka';
+import { createLogger } from '@optstream/observability';
 import { loadResolverConfig } from './config/resolver-config';
 import { rebuildIdentity } from './rebuild/rebuild-identity';
 
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
     process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const kafka = createKafkaClient(config, 'identity-resolver-rebuild');
   const codec = AvroCodec.fromConfig(config);
-  const db = await openIdentityDatabase(config.DATABASE_URL, 'identity-resolver-rebuild', 2);
+  const log = createLogger('identity-resolver-rebuild', config.LOG_LEVEL, process.stderr);
+  const db = await openIdentityDatabase(config.DATABASE_URL, 'identity-resolver-rebuild', 2, log);
   try {
     const report = await rebuildIdentity(kafka, codec, db, {
       identityTopic: config.IDENTITY_TOPIC,

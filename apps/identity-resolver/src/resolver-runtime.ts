@@ -52,7 +52,12 @@ export async function startResolver(
     Object.fromEntries(ownTopics.map((t) => [t.name, t.valueSchema])),
   );
   await publisher.connect();
-  const db = await openIdentityDatabase(config.DATABASE_URL, 'identity-resolver', config.DATABASE_POOL_SIZE);
+  const db = await openIdentityDatabase(
+    config.DATABASE_URL,
+    'identity-resolver',
+    config.DATABASE_POOL_SIZE,
+    log,
+  );
   const metrics = new ResolverMetrics();
   const resolver = new IdentityResolver({
     db,

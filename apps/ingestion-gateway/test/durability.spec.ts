@@ -17,7 +17,7 @@ import { GatewayHarness } from './gateway-harness';
 jest.setTimeout(300_000);
 
 /**
- * Rule 1 under a broker outage, on a stack of its own (so stopping its broker disturbs no other suite):
+ * Rule 1 of docs/architecture.md under a broker outage, on a stack of its own (so stopping its broker disturbs no other suite):
  * stop Kafka, send 1,000 events, start Kafka — all 1,000 arrive, each exactly once.
  */
 describe('durability: the broker goes away while webhooks keep coming', () => {

@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ProjectorConfig } from './config/projector-config';
 import { DocumentedErrorFilter } from '@optstream/http-errors';
+import { MAX_EXTERNAL_ID_LENGTH } from '@optstream/shared-identifiers';
 import { trackInFlightResponses } from '@optstream/http-lifecycle';
 import { ProjectorModule } from './projector.module';
 import { startProjectorRuntime, type ProjectorRuntime } from './projector-runtime';
@@ -14,12 +15,19 @@ export interface RunningProjector {
   close(): Promise<void>;
 }
 
+/**
+ * The router measures a path parameter still percent-encoded, and refuses a longer one before any
+ * validation can say why (its default is 100). An externalId of the maximum length, each UTF-16 unit
+ * up to 3 UTF-8 bytes of 3 characters (`%E2%80%A6`) each, must reach `externalIdParam`.
+ */
+const MAX_PARAM_LENGTH = MAX_EXTERNAL_ID_LENGTH * 9;
+
 /** Starts the projection loop and the read API. Shutdown: stop HTTP, then the consumer, then Postgres. */
 export async function startProjector(config: ProjectorConfig): Promise<RunningProjector> {
   const runtime = await startProjectorRuntime(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     ProjectorModule.withRuntime(runtime),
-    new FastifyAdapter(),
+    new FastifyAdapter({ maxParamLength: MAX_PARAM_LENGTH }),
     { logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new DocumentedErrorFilter());

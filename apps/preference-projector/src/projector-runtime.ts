@@ -52,10 +52,12 @@ export async function connectKafka(config: ProjectorConfig): Promise<{ kafka: Ka
 export function openProjectorDatabase(
   config: ProjectorConfig,
   applicationName = 'preference-projector',
+  log?: Logger,
 ): Promise<DataSource> {
   return openDatabase({
     url: config.DATABASE_URL,
     applicationName,
+    ...(log ? { log } : {}),
     poolSize: config.DATABASE_POOL_SIZE,
     migrationsTableName: PREFERENCES_DATABASE.migrationsTableName,
     migrations: [...PREFERENCES_DATABASE.migrations],
@@ -66,7 +68,7 @@ export async function startProjectorRuntime(
   config: ProjectorConfig,
   log: Logger = createLogger('preference-projector', config.LOG_LEVEL),
 ): Promise<ProjectorRuntime> {
-  const db = await openProjectorDatabase(config);
+  const db = await openProjectorDatabase(config, 'preference-projector', log);
   const version = await ensureActiveVersion(db, config.PROJECTION_NAME);
   const { kafka, codec } = await connectKafka(config);
   // Erasure requests go to the gateway's inbound topic: the projector registers its schema there but

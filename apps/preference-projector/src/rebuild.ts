@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError } from '@optstream/config';
+import { createLogger } from '@optstream/observability';
 import { dropVersion } from '@optstream/preferences-data-access';
 import { loadProjectorConfig } from './config/projector-config';
 import { openProjectorDatabase } from './projector-runtime';
@@ -14,7 +15,8 @@ import { rebuildProjection } from './rebuild/rebuild-projection';
 async function main(): Promise<void> {
   const config = loadProjectorConfig(process.env);
   const dropPrevious = process.argv.includes('--drop-previous');
-  const db = await openProjectorDatabase(config, 'preference-projector-rebuild');
+  const log = createLogger('preference-projector-rebuild', config.LOG_LEVEL, process.stderr);
+  const db = await openProjectorDatabase(config, 'preference-projector-rebuild', log);
   const bar = new SingleBar(
     {
       format: '{phase} [{bar}] {percentage}% | {value}/{total} records | {rate}/s | ETA {eta_formatted}',

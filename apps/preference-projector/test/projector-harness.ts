@@ -6,7 +6,7 @@ import {
   type IdentityEvent,
   type MarketingPreferenceUpdated,
 } from '@optstream/contracts';
-import { AvroCodec, createKafkaClient, EventPublisher } from '@optstream/kafka';
+import { AvroCodec, createKafkaClient, ensureTopics, EventPublisher } from '@optstream/kafka';
 import {
   tailTopic,
   testDatabaseUrl,
@@ -55,6 +55,7 @@ export class ProjectorHarness {
       IDENTITY_TOPIC: `${id}.identity`,
       STATE_TOPIC: `${id}.state`,
       DEAD_LETTER_TOPIC: `${id}.dlq`,
+      INBOUND_TOPIC: `${id}.inbound`,
       TOPIC_PARTITIONS: '3',
       LOG_LEVEL: 'warn',
       ...overrides,
@@ -64,6 +65,10 @@ export class ProjectorHarness {
   /** Creates the topics and registers their schemas (as the projector does), and a producer for tests. */
   async prepare(): Promise<void> {
     await connectKafka(this.config);
+    // The gateway owns the inbound topic the erasure endpoint writes to: create it in its place.
+    await ensureTopics(createKafkaClient(this.config, 'projector-test'), [
+      { ...TOPICS.contactInbound, name: this.config.INBOUND_TOPIC },
+    ]);
     await this.codec.register(
       this.config.PREFERENCES_TOPIC,
       SCHEMAS[TOPICS.marketingPreferenceUpdated.valueSchema],

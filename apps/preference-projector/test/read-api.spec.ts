@@ -255,6 +255,47 @@ describe('read API against a projection of the real log', () => {
     }
   });
 
+  it('addresses every id the gateway accepts (auth0|123, 256 characters) and refuses the rest with the reason', async () => {
+    // Unique per run, yet in the shapes senders use: an Auth0 subject and one of the longest ids.
+    const auth0 = `auth0|${randomUUID()}`;
+    const longest = `long-${randomUUID()}-`.padEnd(256, 'é');
+    await h.publishPreferences([
+      preference(auth0, 'email', 'subscribed', 1),
+      preference(longest, 'sms', 'subscribed', 1),
+    ]);
+    await waitFor(async () => (await h.historyCount(auth0)) === 1 && (await h.historyCount(longest)) === 1);
+    for (const id of [auth0, longest]) {
+      const path = `/v1/contacts/${encodeURIComponent(id)}`;
+      for (const suffix of ['', '/history', '/export']) {
+        const response = await h.get(`${path}${suffix}`, ADMIN_KEY);
+        expect({ path: `${path}${suffix}`, status: response.status }).toEqual({
+          path: `${path}${suffix}`,
+          status: 200,
+        });
+      }
+      const erased = await fetch(h.url(path), { method: 'DELETE', headers: { 'x-api-key': ADMIN_KEY } });
+      expect({ status: erased.status, body: await erased.json() }).toMatchObject({
+        status: 202,
+        body: { externalId: id, status: 'accepted' },
+      });
+    }
+    const refused: [string, string][] = [
+      [encodeURIComponent('a'.repeat(257)), 'externalId is 257 characters long; the maximum is 256'],
+      ['user%0042', 'externalId "user\\u000042" contains control characters'],
+      [
+        'null',
+        'externalId is blank or a placeholder (such as "null" or "anonymous") that is never stored as an id',
+      ],
+    ];
+    for (const [segment, reason] of refused) {
+      const response = await h.get(`/v1/contacts/${segment}`, READ_KEY);
+      expect({ status: response.status, body: await response.json() }).toEqual({
+        status: 400,
+        body: { error: { code: 'INVALID_EXTERNAL_ID', reason } },
+      });
+    }
+  });
+
   it('serves its OpenAPI document, health and metrics without a key', async () => {
     const doc = (await (await h.get('/openapi.json', null)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
@@ -272,5 +313,19 @@ describe('read API against a projection of the real log', () => {
     const metrics = await (await h.get('/metrics', null)).text();
     expect(metrics).toContain('projector_events_total');
     expect(metrics).toMatch(/read_api_requests_total\{[^}]*route="\/v1\/contacts\/:externalId",status="200"/);
+  });
+
+  it('CSV listings neutralise formula leads in what senders chose (externalId, sourceOfChange)', async () => {
+    const marker = randomUUID();
+    const formula = `=HYPERLINK("http://x.example","${marker}")`;
+    await h.publishPreferences([
+      preference(formula, 'email', 'unsubscribed', 1, { sourceOfChange: '@SUM(A1:A9)' }),
+    ]);
+    await waitFor(async () => (await h.historyCount(formula)) === 1);
+    const csv = await (await h.get('/v1/suppressions/email?format=csv&limit=1000', AUDIENCE_KEY)).text();
+    const line = csv.split('\n').find((l) => l.includes(marker)) ?? '';
+    const neutralised = `"'${formula.replaceAll('"', '""')}",`;
+    expect(line.slice(0, neutralised.length)).toBe(neutralised);
+    expect(line).toContain(`,"'@SUM(A1:A9)",`);
   });
 });

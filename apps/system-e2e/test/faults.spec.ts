@@ -58,7 +58,7 @@ describe('fault tolerance under steady load', () => {
     });
   };
 
-  /** One provider fault for a fixed window (a duration the issue prescribes, not a synchronisation). */
+  /** One provider fault for a fixed window (a duration the fault scenario prescribes, not a synchronisation). */
   const providerFault = async (fault: Parameters<typeof h.simulators.setFault>[1]) => {
     await h.simulators.setFault('braze', fault);
     const ends = Date.now() + PROVIDER_FAULT_MS;

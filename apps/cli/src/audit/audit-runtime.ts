@@ -3,6 +3,7 @@ import { ContactAddressBook } from '@optstream/contact-addresses';
 import { CONNECTORS_DATABASE, DeliveryLog } from '@optstream/connectors-data-access';
 import { createAdapters } from '@optstream/connectors-providers';
 import { providersFromEnv } from '@optstream/connector-runtime';
+import { createLogger } from '@optstream/observability';
 import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
 import { openDatabase } from '@optstream/postgres';
 import type { AuditConfig } from '../config/command-configs';
@@ -43,6 +44,7 @@ export async function auditFromEnv(
   const db = await openDatabase({
     url: config.DATABASE_URL,
     applicationName: 'optstream-audit',
+    log: createLogger('optstream-audit', 'warn', io.stderr as never),
     poolSize: 2,
     // Runs no migrations: the read model, identity and delivery-log tables belong to their services.
     migrationsTableName: CONNECTORS_DATABASE.migrationsTableName,

@@ -64,7 +64,7 @@ const PUSH_TYPES = [
 ];
 
 /**
- * Built-in mappings. Column names are ASSUMPTIONS unless noted: shared/reference/providers.md documents
+ * Built-in mappings. Column names are ASSUMPTIONS unless noted: docs/providers.md documents
  * the APIs, not the CSV exports, so each follows the vendor's API field names (docs/cli.md lists them).
  */
 export const BUILT_IN_FORMATS: Readonly<Record<string, Mapping>> = {

@@ -30,7 +30,7 @@ export interface ChannelConflict {
   readonly winner: 'a' | 'b';
 }
 
-/** An email or phone that rows tie to two different externalIds: not linked (rule 4), reported. */
+/** An email or phone that rows tie to two different externalIds: not linked (rule 4 of docs/architecture.md), reported. */
 export interface IdentifierConflict {
   readonly kind: 'identifier';
   readonly attribute: 'email' | 'phone';
@@ -144,7 +144,7 @@ export const belongsTo = (anchor: string, valueAnchor: string, resolves: string)
 
 /**
  * A row without externalId whose email is claimed by one externalId and phone by another ties two
- * people together: they are not merged (rule 4), and the tie is reported.
+ * people together: they are not merged (rule 4 of docs/architecture.md), and the tie is reported.
  */
 export function crossedExternalIds(
   ids: Identifiers,

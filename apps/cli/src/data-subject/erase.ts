@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SCHEMAS, TOPICS } from '@optstream/contracts';
 import { erasureMessage } from '@optstream/erasure-requests';
@@ -9,7 +10,8 @@ export const ERASE_USAGE = `usage: optstream erase (--contact <externalId> | --f
 
 Requests GDPR erasure of each contact (one externalId per line in the file; blank lines and # comments
 skipped). Each request goes to contact.inbound.v1; the identity resolver destroys the contact's data key,
-the read model marks it erased, the connectors delete it at the platforms that can. Repeating is harmless.
+the read model marks it erased, the connectors delete it at the platforms that can. Each run is a new
+request: repeating is harmless, and a contact that did not exist yet at an earlier request is erased now.
 Needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL and OPTSTREAM_HASH_KEY (the gateway's).`;
 
 export function parseEraseArgs(argv: readonly string[]): string[] {
@@ -43,7 +45,9 @@ export async function runErase(externalIds: readonly string[], stderr: NodeJS.Wr
       const slice = externalIds.slice(i, i + 500);
       await publisher.publish(
         topic,
-        slice.map((id) => erasureMessage(hashKey, id, Date.now())),
+        slice.map((externalId) =>
+          erasureMessage(hashKey, { externalId, requestedAt: Date.now(), requestId: randomUUID() }),
+        ),
       );
       stderr.write(`erase: ${Math.min(i + 500, externalIds.length)}/${externalIds.length} requested\n`);
     }

@@ -1,5 +1,6 @@
 import { ContactAddressBook } from '@optstream/contact-addresses';
 import { CONNECTORS_DATABASE } from '@optstream/connectors-data-access';
+import { createLogger } from '@optstream/observability';
 import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
 import { openDatabase } from '@optstream/postgres';
 import { PreferencesReadModel } from '@optstream/preferences-data-access';
@@ -24,6 +25,7 @@ export async function runExport(externalId: string, stdout: NodeJS.WritableStrea
   const db = await openDatabase({
     url: config.DATABASE_URL,
     applicationName: 'optstream-export',
+    log: createLogger('optstream-export', 'warn', process.stderr),
     poolSize: 2,
     // Reads only: the tables belong to their services, which migrate them.
     migrationsTableName: CONNECTORS_DATABASE.migrationsTableName,

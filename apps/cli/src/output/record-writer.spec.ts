@@ -1,16 +1,13 @@
 import { PassThrough } from 'node:stream';
-import { csvField, csvLine, recordWriter } from './record-writer';
+import { csvLine, recordWriter } from './record-writer';
 
 describe('CSV per RFC 4180', () => {
-  it('quotes only what needs it and doubles inner quotes', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "STOP"')).toBe('"say ""STOP"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(' padded')).toBe('" padded"');
-    expect(csvField(null)).toBe('');
-    expect(csvField(42)).toBe('42');
-    expect(csvLine(['a', 'b,c', undefined])).toBe('a,"b,c",\r\n');
+  it('quotes only what needs it, doubles inner quotes and neutralises formula leads', () => {
+    expect(csvLine(['a', 'b,c', undefined, 42])).toBe('a,"b,c",,42\r\n');
+    // An externalId or reason from a sender must not run in the operator's spreadsheet.
+    expect(csvLine(['=HYPERLINK("http://x.example")', '@SUM(A1)', '-1+1', '\t=1'])).toBe(
+      `"'=HYPERLINK(""http://x.example"")","'@SUM(A1)","'-1+1","'\t=1"\r\n`,
+    );
   });
 
   it('writes the header even for no rows; NDJSON writes one object per line', async () => {

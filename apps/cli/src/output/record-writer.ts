@@ -1,17 +1,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { csvField, type CsvValue } from '@optstream/csv';
 
-export type Cell = string | number | boolean | null | undefined;
-
-/**
- * One CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF (or leading /
- * trailing space, which some readers trim), with inner quotes doubled. null/undefined is the empty field.
- */
-export function csvField(value: Cell): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export type Cell = CsvValue;
 
 /** A CSV line, CRLF-terminated as RFC 4180 says. */
 export const csvLine = (cells: readonly Cell[]): string => `${cells.map(csvField).join(',')}\r\n`;

@@ -42,6 +42,12 @@ export class ResolverMetrics {
     'Inbound messages moved to identity.dead-letter.v1',
     [],
   );
+  readonly erasures = counter<'outcome'>(
+    this.registry,
+    'identity_resolver_erasures_total',
+    'Erasure requests carried out (outcome: erased = a live contact was erased; no_contact = the request named nobody, nothing was erased)',
+    ['outcome'],
+  );
   readonly batches = counter<'path'>(
     this.registry,
     'identity_resolver_batches_total',

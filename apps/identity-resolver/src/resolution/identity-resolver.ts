@@ -168,6 +168,22 @@ export class IdentityResolver {
     await commitResolution(db, resolution, readAt);
     await this.publish([resolution], traces);
     metrics.facts.inc({ outcome: 'resolved' });
+    if (fact.kind === 'erasure_request') this.countErasure(fact, resolution);
+  }
+
+  /**
+   * An erasure that names no live contact erases nothing (its id is kept like every fact's): said
+   * loudly, because whoever asked for it got a 202. A later request for the same contact is a new fact.
+   */
+  private countErasure(fact: ContactInbound, resolution: Resolution): void {
+    const erased = resolution.identityEvents.some((e) => e.kind === 'contact_erased');
+    this.deps.metrics.erasures.inc({ outcome: erased ? 'erased' : 'no_contact' });
+    if (!erased) {
+      this.deps.log.warn(
+        { externalId: fact.identifiers.externalId, erasureRequest: fact.eventId },
+        'erasure request named no live contact (unknown or already erased): nothing was erased',
+      );
+    }
   }
 
   private async decide(fact: ContactInbound): Promise<{ resolution: Resolution; readAt: LoadedView }> {

@@ -4,7 +4,7 @@ import { reemittedEventId, type DeriveId, type ReemitPreferences } from '@optstr
 
 /**
  * The merged provisional contact's latest preference per channel, published again for the survivor.
- * occurredAt stays the original, so newer state the survivor already has still wins downstream (rule 3);
+ * occurredAt stays the original, so newer state the survivor already has still wins downstream (rule 3 of docs/architecture.md);
  * ids derive from the merge event's id, so a replayed merge re-emits the same events.
  */
 export const reemit = async (

@@ -17,7 +17,7 @@ export interface InboundPublisherOptions {
 }
 
 /**
- * The gateway's only way to accept a fact (rule 1): resolve means Kafka acknowledged it with acks=all, or it
+ * The gateway's only way to accept a fact (rule 1 of docs/architecture.md): resolve means Kafka acknowledged it with acks=all, or it
  * is fsync'd in the local spool. While the spool holds anything, new facts join it, so the drain publishes
  * everything in arrival order once Kafka is back. A full spool rejects (the caller answers 503).
  */

@@ -9,7 +9,7 @@ import { Durability, InboundPublisher, RecordContext } from './inbound-publisher
 /**
  * single: one object from our own systems or a Segment call; a bad one is answered 400 and nothing is published.
  * provider: a provider's webhook; good events go through, bad ones go to the dead-letter topic with their
- * original payload, and the provider gets 2xx so it does not retry forever (rule 7).
+ * original payload, and the provider gets 2xx so it does not retry forever (rule 7 of docs/architecture.md).
  */
 export type IntakeMode = 'single' | 'provider';
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Controller, Delete, Get, HttpCode, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { httpError } from '@optstream/http-errors';
@@ -11,7 +12,8 @@ import { contactView, historyView } from './views';
  * Data-subject requests (GDPR art. 15, 17, 20), admin scope.
  * - Erasure is accepted, not done: the request goes through the log like every other fact; the
  *   identity resolver destroys the contact's data key, then the read model marks it erased and the
- *   connectors ask the platforms to delete the person. Repeating it is harmless.
+ *   connectors ask the platforms to delete the person. Every request is carried out on its own (its
+ *   own id), so repeating it is harmless and never a no-op because an earlier one found nobody.
  * - Export: everything the read model holds about the person. Addresses are held here only as keyed
  *   hashes; `optstream export` (CLI, with the master keys) adds the decrypted email and phone.
  */
@@ -44,7 +46,11 @@ export class DataSubjectController {
     const id = externalIdParam(externalId);
     if (!(await this.runtime.readModel.contact(id)))
       throw httpError(404, 'CONTACT_NOT_FOUND', 'no contact with this externalId');
-    const message = erasureMessage(this.runtime.hashKey, id, Date.now());
+    const message = erasureMessage(this.runtime.hashKey, {
+      externalId: id,
+      requestedAt: Date.now(),
+      requestId: randomUUID(),
+    });
     await this.runtime.publisher.publish(this.runtime.config.INBOUND_TOPIC, [message]);
     return { externalId: id, erasureRequestId: message.eventId, status: 'accepted' };
   }

@@ -1,12 +1,18 @@
 import { normalizeEmail, normalizePhone } from './normalize';
 import { httpError } from '@optstream/http-errors';
+import { checkExternalId } from '@optstream/shared-identifiers';
 
-const EXTERNAL_ID = /^[A-Za-z0-9._:-]{1,200}$/;
-
+/** The gateway's own rule, so every id it accepts can be read, exported and erased here. */
 export function externalIdParam(value: string): string {
-  if (!EXTERNAL_ID.test(value))
-    throw httpError(400, 'INVALID_EXTERNAL_ID', 'externalId must be 1-200 characters of [A-Za-z0-9._:-]');
-  return value;
+  const checked = checkExternalId('externalId', value);
+  if (checked.kind === 'valid') return checked.value;
+  throw httpError(
+    400,
+    'INVALID_EXTERNAL_ID',
+    checked.kind === 'invalid'
+      ? checked.reason
+      : 'externalId is blank or a placeholder (such as "null" or "anonymous") that is never stored as an id',
+  );
 }
 
 export function isoParam(name: string, value: string | undefined, required: boolean): number | undefined {

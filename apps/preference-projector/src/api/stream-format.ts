@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { csvField } from '@optstream/csv';
 
 export type Format = 'ndjson' | 'csv';
 
@@ -7,11 +8,11 @@ export const CONTENT_TYPE: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-const csvCell = (value: unknown): string => {
-  const text =
-    value === null || value === undefined ? '' : Array.isArray(value) ? value.join('|') : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
+/** Lists (keyed hashes) are one `|`-separated field; every field is neutralised against formulas. */
+const csvCell = (value: unknown): string =>
+  csvField(
+    value === null || value === undefined ? null : Array.isArray(value) ? value.join('|') : String(value),
+  );
 
 /**
  * Turns chunks of rows into a byte stream, pulled by the socket: the next chunk is only fetched once

@@ -69,7 +69,7 @@ export interface ProviderReader {
 }
 
 /**
- * Asking a platform to delete a person (erasure, rule 9). `not-supported`: the platform has no such API,
+ * Asking a platform to delete a person (erasure, rule 9 of docs/architecture.md). `not-supported`: the platform has no such API,
  * or it is keyed by an address that erasure has just shredded — recorded, never silently skipped.
  */
 export type ErasureOutcome =

@@ -7,7 +7,7 @@ import {
   Registry,
 } from '@optstream/observability';
 
-/** Per-provider counters the issue and the alert rules name; label values are never contact data. */
+/** Per-provider counters the alert rules (deploy/k8s) name; label values are never contact data. */
 export class ConnectorMetrics {
   readonly registry: Registry;
   readonly requests;

@@ -82,6 +82,7 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
   const db = await openDatabase({
     url: config.DATABASE_URL,
     applicationName: service,
+    log,
     poolSize: config.DATABASE_POOL_SIZE,
     migrationsTableName: CONNECTORS_DATABASE.migrationsTableName,
     migrations: [...CONNECTORS_DATABASE.migrations],

@@ -128,17 +128,22 @@ describe('connector runtime: trace context from the state message to the provide
       { key: externalId, value: state, eventId: state.causationId, traceparent },
     ]);
 
-    const calls = await waitFor(
+    // The simulator holds the user before the connector has its answer; the deliver span ends only
+    // after that, so wait for the span as well as the calls.
+    const { calls, spans } = await waitFor(
       () => {
         const mine = brazeCallsFor(externalId);
-        return mine.length > 0 && sims.state.braze.user(externalId) ? mine : undefined;
+        const finished = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+        const delivered = mine.length > 0 && sims.state.braze.user(externalId) !== undefined;
+        return delivered && finished.some((s) => s.name === 'braze deliver')
+          ? { calls: mine, spans: finished }
+          : undefined;
       },
-      { timeoutMs: 30_000, description: 'the state delivered to the Braze simulator' },
+      { timeoutMs: 30_000, description: 'the state delivered to the Braze simulator and its span ended' },
     );
     for (const call of calls) expect(call.headers['traceparent']?.split('-')[1]).toBe(traceId);
 
     // deliver span (child of the message's span) → one client span per HTTP request, whose id went out.
-    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
     const deliver = spans.find((s) => s.name === 'braze deliver');
     expect(deliver?.parentSpanContext?.spanId).toBe(traceparent.split('-')[2]);
     const httpSpanIds = spans

@@ -10,7 +10,7 @@ describe('Mailchimp simulator', () => {
   const sims = useSimulators();
   const auth = () => basic('anystring', sims().credentials.mailchimpApiKey);
 
-  it('computes the subscriber hash like Mailchimp (providers.md §7 example)', () => {
+  it('computes the subscriber hash like Mailchimp (the docs/providers.md example)', () => {
     expect(subscriberHash(` ${EMAIL} `)).toBe(HASH);
   });
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { databaseLog, type Logger } from '@optstream/observability';
 import { DataSource } from 'typeorm';
 import { IDENTITY_MIGRATIONS } from './migrations';
 import { pgErrorCode } from './pg-errors';
@@ -16,6 +17,7 @@ export async function openIdentityDatabase(
   url: string,
   applicationName: string,
   poolSize = 10,
+  log?: Logger,
 ): Promise<DataSource> {
   const open = async (): Promise<DataSource> => {
     const db = new DataSource({
@@ -27,7 +29,8 @@ export async function openIdentityDatabase(
       migrationsTableName: 'identity_migrations',
       migrations: IDENTITY_MIGRATIONS,
       extra: { max: poolSize },
-      logging: false,
+      // The service logger, never TypeORM's console loggers (they print query parameters).
+      ...(log ? { logger: databaseLog(log) } : { logging: false }),
     });
     await db.initialize();
     try {

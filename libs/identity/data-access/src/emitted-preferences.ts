@@ -18,7 +18,7 @@ export interface EmittedPreference {
 }
 
 /**
- * Keeps the latest preference per (contact, channel) by the log's own rule (rule 3): later occurredAt
+ * Keeps the latest preference per (contact, channel) by the log's own rule (rule 3 of docs/architecture.md): later occurredAt
  * wins; on an exact tie unsubscribed wins, then the greater eventId. So a re-emitted, older state never
  * overwrites newer state already on the survivor, and the outcome does not depend on arrival order.
  */

@@ -2,7 +2,7 @@ import type { IdentityEvent } from '@optstream/contracts';
 import type { Queryable } from './queryable';
 
 /**
- * Carries out a `contact_erased` event inside the resolution's transaction (crypto-shredding, rule 9):
+ * Carries out a `contact_erased` event inside the resolution's transaction (crypto-shredding, rule 9 of docs/architecture.md):
  * for the contact and every provisional contact merged into it (their sealed values moved with the
  * merge but stay under their own keys), keep only the keyed hashes of their addresses as suppression
  * memory, release the identifiers (a later fact from the same address is a new contact), mark the

@@ -1,5 +1,5 @@
 /**
- * SMS keyword classification (providers.md §2.3). A keyword counts only when it is the WHOLE message
+ * SMS keyword classification (docs/providers.md, "Twilio inbound SMS": keywords). A keyword counts only when it is the WHOLE message
  * (trimmed, case-insensitive): "please stop texting me" is not consent, exactly as carriers and Twilio
  * treat it. Twilio's Advanced Opt-Out verdict (`OptOutType`) wins over our own reading of the body
  * because it reflects the Messaging Service's custom keywords, which we cannot see.

@@ -29,7 +29,7 @@ export interface OpenedSpool {
 }
 
 /**
- * Where the gateway parks accepted events while Kafka is unreachable (rule 1: no accepted change is
+ * Where the gateway parks accepted events while Kafka is unreachable (rule 1 of docs/architecture.md: no accepted change is
  * lost). append() resolves only once the records are fsync'd, so a 2xx built on it survives a crash;
  * drain() republishes them in append order and deletes what Kafka has acknowledged. Delivery is at least
  * once: a crash between publish and checkpoint repeats that one batch (event ids make it harmless).

@@ -28,6 +28,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 const options = { maxBytes: 1024 * 1024, maxRecords: 10_000, segmentBytes: 512 };
 
+// A hundred runs of real file I/O with fsync: about 4 s on an idle machine, far more when the cores are
+// shared, so Jest's 5 s default would fail it by load rather than by a fault.
+jest.setTimeout(60_000);
+
 describe('DurableSpool (property)', () => {
   it('eventually publishes every appended record at least once, first deliveries in append order', async () => {
     await fc.assert(

@@ -77,7 +77,7 @@ export class Listings {
   }
 
   /**
-   * Who must not be contacted on a channel. Erased contacts stay (suppression remembers, rule 9);
+   * Who must not be contacted on a channel. Erased contacts stay (suppression remembers, rule 9 of docs/architecture.md);
    * merged-away contacts do not (their opt-outs were re-emitted under the survivor).
    */
   suppressions(version: number, channel: KnownChannel): Listing<SuppressionRow> {

@@ -41,7 +41,7 @@ export const isApplicable = (event: MarketingPreferenceUpdated): boolean =>
 /**
  * Applies one partition's batch of Marketing Preference Updated events in ONE transaction: history,
  * states, contact versions, outbox and the partition's checkpoint commit together or not at all, so a
- * crash anywhere re-delivers the batch and the checkpoint makes the re-delivery a no-op (rule 2).
+ * crash anywhere re-delivers the batch and the checkpoint makes the re-delivery a no-op (rule 2 of docs/architecture.md).
  * Statements are per batch, not per event (unnest arrays).
  */
 export async function applyPreferenceBatch(

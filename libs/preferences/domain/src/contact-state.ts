@@ -34,7 +34,7 @@ export interface ContactState {
 /**
  * - `changed`: the channel's status is different now — the only effect that is published.
  * - `same_status`: a newer event confirmed the current status; the winner's metadata (when, why, from
- *   where) moves to it so the state stays the max of the set, but nothing is published (issue 5).
+ *   where) moves to it so the state stays the max of the set, but nothing is published (docs/preference-projector.md).
  * - `older`: a late event that loses to the current winner; it belongs in the history only.
  * - `duplicate`: this eventId was already folded; nothing changes, not even `version`.
  */

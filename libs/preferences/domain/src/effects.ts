@@ -1,7 +1,7 @@
 import { assertNever } from './assert-never';
 import type { Evolution } from './contact-state';
 
-/** Only an effective change is published to the state topic; a no-op publishes nothing (issue 5). */
+/** Only an effective change is published to the state topic; a no-op publishes nothing (docs/preference-projector.md). */
 export const publishes = (evolution: Evolution): boolean => {
   switch (evolution.effect) {
     case 'changed':

@@ -19,7 +19,7 @@ export interface Change {
  *    result depends on the runtime's locale data). eventIds are deterministic UUIDs, so this choice is
  *    arbitrary but stable, which is all a replay needs.
  *
- * Returns 0 only for equal eventIds, i.e. the same event (rule 2: eventId is the event's identity).
+ * Returns 0 only for equal eventIds, i.e. the same event (rule 2 of docs/architecture.md: eventId is the event's identity).
  */
 export const compareChanges = (a: Change, b: Change): number => {
   if (a.occurredAt !== b.occurredAt) return a.occurredAt > b.occurredAt ? 1 : -1;

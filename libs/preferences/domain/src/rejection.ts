@@ -1,6 +1,6 @@
 /**
  * Why an event cannot be applied. Returned as a value, never thrown: the projector dead-letters the
- * original record with this code and keeps going (rule 7). None is retriable — the same bytes will be
+ * original record with this code and keeps going (rule 7 of docs/architecture.md). None is retriable — the same bytes will be
  * rejected again — except that `UNKNOWN_*` may become applicable after a reader upgrade that knows the
  * newer enum symbol, which is why such records are parked, not dropped.
  */

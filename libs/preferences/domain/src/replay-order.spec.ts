@@ -7,7 +7,7 @@ import { compareChanges } from './latest-wins';
 import { preferenceEvent } from './testing/events';
 
 /**
- * Rule 3: replaying the log in any partition interleaving gives the same state. A contact's events are
+ * Rule 3 of docs/architecture.md: replaying the log in any partition interleaving gives the same state. A contact's events are
  * folded in the order they arrive for that contact; any permutation of the whole log (which includes
  * every cross-partition interleaving, and more) must give the same state per contact — channels AND
  * version, since version counts distinct events (see ContactState).

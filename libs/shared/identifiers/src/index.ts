@@ -1,1 +1,2 @@
 export * from './blocked-values';
+export * from './external-id';

@@ -1,3 +1,4 @@
+export * from './database-log';
 export * from './logger';
 export * from './metrics';
 export * from './tracing';

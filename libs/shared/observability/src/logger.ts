@@ -14,7 +14,7 @@ function maskValue(key: string, value: unknown): unknown {
 
 /**
  * JSON logs on stdout with emails and phone numbers masked in every string field and the message — PII
- * never reaches a log line (rule 8). One logger per service; children add context.
+ * never reaches a log line (rule 8 of docs/architecture.md). One logger per service; children add context.
  */
 export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
   return pino(

@@ -8,7 +8,7 @@ const MIN_HASH_KEY_BYTES = 32;
 /**
  * HMAC-SHA256 over `${kind}:${value}`, base64url without padding (43 characters). Used to match
  * identifiers without storing them and as the Kafka message key, and it is what the suppression list
- * keeps after an erasure (rule 9) — so it must be stable for as long as any hash is stored.
+ * keeps after an erasure (rule 9 of docs/architecture.md) — so it must be stable for as long as any hash is stored.
  *
  * - The value MUST already be normalized (email: trimmed and lowercased; phone: E.164; ids as issued):
  *   a plain hash cannot tell `John@Example.com ` from `john@example.com`, and a mismatch means a missed

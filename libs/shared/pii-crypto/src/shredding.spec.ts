@@ -7,7 +7,7 @@ import { PiiCryptoError } from './pii-crypto-error';
 import { open, seal } from './seal';
 
 /**
- * Rule 9: erasure destroys the contact's data key. What stays in the immutable log (the sealed value)
+ * Rule 9 of docs/architecture.md: erasure destroys the contact's data key. What stays in the immutable log (the sealed value)
  * and on the suppression list (the keyed hash) must then be useless to everyone, including us.
  */
 describe('crypto-shredding', () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { databaseLog, type Logger } from '@optstream/observability';
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
 
 export interface DatabaseOptions {
@@ -13,6 +14,11 @@ export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities?: MixedList<Function | string | EntitySchema>;
   readonly poolSize?: number;
+  /**
+   * The service logger: TypeORM's messages go through it, failed queries without their parameters
+   * (`databaseLog`). Without one TypeORM logs nothing; failures still reach the caller as errors.
+   */
+  readonly log?: Logger;
 }
 
 /**
@@ -30,7 +36,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     migrations: options.migrations,
     entities: options.entities ?? [],
     extra: { max: options.poolSize ?? 10 },
-    logging: ['error'],
+    // Never TypeORM's console loggers: they print failed queries with their parameters.
+    ...(options.log ? { logger: databaseLog(options.log) } : { logging: false }),
   });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });

@@ -11,7 +11,7 @@ export interface MailchimpWebhookData {
   readonly [key: string]: string | number | MailchimpWebhookData;
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC: Mailchimp's `fired_at` is not ISO-8601 (providers.md §7). */
+/** `YYYY-MM-DD HH:MM:SS` in UTC: Mailchimp's `fired_at` is not ISO-8601 (docs/providers.md, "Mailchimp"). */
 export function mailchimpFiredAt(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }

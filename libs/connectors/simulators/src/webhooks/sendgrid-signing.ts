@@ -15,7 +15,7 @@ export interface SignedWebhook {
   readonly headers: Record<string, string>;
 }
 
-/** An ECDSA P-256 key pair like the one SendGrid holds for a Signed Event Webhook (providers.md §1.2). */
+/** An ECDSA P-256 key pair like the one SendGrid holds for a Signed Event Webhook (docs/providers.md, "SendGrid Event Webhook"). */
 export function createSendGridSigningKeys(): SendGridSigningKeys {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   return {
@@ -25,7 +25,7 @@ export function createSendGridSigningKeys(): SendGridSigningKeys {
 }
 
 /**
- * SendGrid's body: a JSON array whose events are separated by CRLF, with a trailing CRLF (§1.1). For one
+ * SendGrid's body: a JSON array whose events are separated by CRLF, with a trailing CRLF (docs/providers.md). For one
  * event this is exactly `JSON.stringify([event]) + '\r\n'`, the SDK's test vector.
  */
 export function sendGridEventBody(events: readonly object[]): string {

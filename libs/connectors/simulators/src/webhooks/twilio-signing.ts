@@ -5,7 +5,7 @@ export const TWILIO_SIGNATURE_HEADER = 'X-Twilio-Signature';
 export type TwilioParams = Readonly<Record<string, string | readonly string[]>>;
 
 /**
- * `X-Twilio-Signature` (providers.md §2.2): base64 HMAC-SHA1, keyed with the Auth Token, of the full URL
+ * `X-Twilio-Signature` (docs/providers.md, "Twilio inbound SMS"): base64 HMAC-SHA1, keyed with the Auth Token, of the full URL
  * as configured followed by each POST parameter, names sorted, as name+value; an array's values are
  * de-duplicated and sorted, each appended as name+value.
  */

@@ -30,7 +30,7 @@ export interface TwilioSms {
   readonly to: string;
   readonly body: string;
   readonly messageSid?: string;
-  /** Set only for numbers with Advanced Opt-Out (providers.md §2.1). */
+  /** Set only for numbers with Advanced Opt-Out (docs/providers.md, "Twilio inbound SMS"). */
   readonly optOutType?: 'STOP' | 'START' | 'HELP';
   readonly accountSid?: string;
   /** Any further parameters; Twilio adds some without notice and signs them all. */
@@ -123,7 +123,7 @@ export class WebhookSender {
   }
 }
 
-/** The parameters Twilio posts for an inbound SMS (providers.md §2.1). */
+/** The parameters Twilio posts for an inbound SMS (docs/providers.md, "Twilio inbound SMS"). */
 function twilioParams(sms: TwilioSms): Record<string, string> {
   const sid = sms.messageSid ?? `SM${randomBytes(16).toString('hex')}`;
   return {

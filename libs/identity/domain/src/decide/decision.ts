@@ -29,7 +29,7 @@ export interface PublishPreference {
 /**
  * A provisional contact was merged into `to`: the service looks up `from`'s current preferences and
  * publishes each for `to`, keeping each one's ORIGINAL occurredAt so newer state already on the
- * survivor still wins (rule 3). Ids: `reemittedEventId`; causationId: the merge event's id.
+ * survivor still wins (rule 3 of docs/architecture.md). Ids: `reemittedEventId`; causationId: the merge event's id.
  */
 export interface ReemitPreferences {
   readonly type: 'reemit_preferences';
@@ -50,7 +50,7 @@ export type RejectionCode =
 
 /**
  * The fact cannot be resolved as it stands. Never retriable (the same input gives the same answer):
- * the service dead-letters the original payload with `reason` (rule 7: nothing dropped silently).
+ * the service dead-letters the original payload with `reason` (rule 7 of docs/architecture.md: nothing dropped silently).
  */
 export interface Rejected {
   readonly type: 'rejected';

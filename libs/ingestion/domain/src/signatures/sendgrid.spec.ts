@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { parseSendgridPublicKey, verifySendgridSignature, type SendgridSignatureInput } from './sendgrid';
 
-// Test vector from providers.md §1.2 (sendgrid-nodejs eventwebhook spec).
+// Test vector of the sendgrid-nodejs eventwebhook spec (docs/providers.md, "SendGrid Event Webhook").
 const VECTOR_KEY =
   'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==';
 const VECTOR_TIMESTAMP = '1600112502';

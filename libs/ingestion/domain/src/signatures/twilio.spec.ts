@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import twilio from 'twilio';
 import { twilioSignature, verifyTwilioSignature } from './twilio';
 
-// Test vector from providers.md §2.2 (twilio-node webhooks spec).
+// Test vector of the twilio-node webhooks spec (docs/providers.md, "Twilio inbound SMS").
 const TOKEN = '12345';
 const URL_ = 'https://mycompany.com/myapp.php?foo=1&bar=2';
 const PARAMS = {

@@ -17,7 +17,7 @@ const user = z
     message: 'user.phone or user.email is required',
   });
 
-/** providers.md §8. */
+/** docs/providers.md, "Attentive" under Platform facts. */
 const unsubscribeBody = z.object({
   user,
   subscriptions: z.array(z.object({ type, channel })).min(1).optional(),
@@ -96,7 +96,7 @@ function unsubscribe(state: AttentiveState, body: z.infer<typeof unsubscribeBody
       subscriptionUnsubscribeStatus: wasSubscribed ? 'NEWLY_UNSUBSCRIBED' : 'PREVIOUSLY_UNSUBSCRIBED',
     };
   });
-  // Asynchronous at Attentive: 202 (§8).
+  // Asynchronous at Attentive: 202 (docs/providers.md, "Attentive").
   return { status: 202, body: { user: body.user, subscriptionResponses } };
 }
 

@@ -16,7 +16,7 @@ export const ATTENTIVE_TOKEN_TTL_SECONDS = 3600;
 
 /**
  * Attentive subscriptions per address: email addresses hold EMAIL subscriptions, phones TEXT ones
- * (providers.md §8: "email matches only email subs, phone only text subs"). Also the OAuth tokens.
+ * (docs/providers.md, "Attentive": an email matches only email subscriptions, a phone only text ones). Also the OAuth tokens.
  */
 export class AttentiveState {
   private readonly byAddress = new Map<string, Map<string, AttentiveSubscription>>();
@@ -46,7 +46,7 @@ export class AttentiveState {
     this.countEffect();
   }
 
-  /** A TEXT unsubscribe texts the person a confirmation unless `notification.disabled` (§8). */
+  /** A TEXT unsubscribe texts the person a confirmation unless `notification.disabled` (docs/providers.md). */
   recordConfirmationText(phone: string): void {
     this.texts.set(phone, (this.texts.get(phone) ?? 0) + 1);
   }

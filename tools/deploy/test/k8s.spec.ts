@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ALL_TOPICS, TOPICS } from '@optstream/contracts';
 import { parseAllDocuments } from 'yaml';
-import { resourceName } from './kafka-topics';
+import { resourceName } from '../kafka-topics';
 
 /**
  * deploy/k8s, offline: every overlay rendered by kubectl's built-in kustomize — the old one of Debian
@@ -14,7 +14,7 @@ import { resourceName } from './kafka-topics';
  * (tools/deploy/validate-manifests.mts), and the rules this deployment promises checked on the output.
  * kubectl comes from tools/deploy/fetch-kubectl.sh (downloaded once into .stack/cache, verified).
  */
-const root = resolve(__dirname, '../..');
+const root = resolve(__dirname, '../../..');
 const run = promisify(execFile);
 const OVERLAYS = ['dev', 'prod'] as const;
 type Overlay = (typeof OVERLAYS)[number];

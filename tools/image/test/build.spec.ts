@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
  * stage runs) into a temporary directory, then the compiled apps are run from there with plain `node`,
  * the way the image runs them (WORKDIR = the output, production dependencies only, no TypeScript loader).
  */
-const root = resolve(__dirname, '../..');
+const root = resolve(__dirname, '../../..');
 const run = promisify(execFile);
 const APPS_WITH_MAIN = readdirSync(join(root, 'apps')).filter((app) =>
   existsSync(join(root, 'apps', app, 'src', 'main.ts')),

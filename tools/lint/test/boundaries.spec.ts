@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 
 jest.setTimeout(120_000);
 
-const root = resolve(__dirname, '../..');
+const root = resolve(__dirname, '../../..');
 
 /** Runs a project's lint target through Nx (which provides the project graph the boundary rule needs). */
 function lintWithProbe(

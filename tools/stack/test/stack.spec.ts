@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { pidFile } from './processes';
-import { loadStackSettings, stackEndpoints, StackSettings } from './settings';
-import { down, reset, status, up } from './stack';
+import { pidFile } from '../processes';
+import { loadStackSettings, stackEndpoints, StackSettings } from '../settings';
+import { down, reset, status, up } from '../stack';
 
 jest.setTimeout(240_000);
 
@@ -21,7 +21,7 @@ describe('local stack lifecycle', () => {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     OPTSTREAM_STACK_DIR: root,
-    OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../.stack/cache'),
+    OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
     OPTSTREAM_KAFKA_PORT: '19092',
     OPTSTREAM_KAFKA_CONTROLLER_PORT: '19093',
     OPTSTREAM_REGISTRY_PORT: '18081',
@@ -44,7 +44,7 @@ describe('local stack lifecycle', () => {
   function statusCli(): { code: number | null; output: string } {
     const run = spawnSync(
       process.execPath,
-      [require.resolve('tsx/cli'), resolve(__dirname, 'cli.ts'), 'status'],
+      [require.resolve('tsx/cli'), resolve(__dirname, '../cli.ts'), 'status'],
       { env, encoding: 'utf8' },
     );
     return { code: run.status, output: run.stdout };
