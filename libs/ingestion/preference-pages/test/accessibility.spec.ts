@@ -141,6 +141,11 @@ describe('the pages in a real browser', () => {
     if (name === 'refusal') expect(await page.locator('button.primary').count()).toBe(0);
     else expect(await page.evaluate<string>(PRIMARY_BUTTON_BACKGROUND)).toBe('rgb(29, 78, 216)');
     expect(cspViolations).toEqual([]);
+    if (name === 'center-en' && process.env['OPTSTREAM_UPDATE_SCREENSHOT'] === '1')
+      await page.screenshot({
+        path: join(__dirname, '../../../../docs/preference-center.png'),
+        fullPage: true,
+      });
     await page.close();
   });
 
