@@ -56,6 +56,9 @@ export function serviceEnv(
     HOST: '127.0.0.1',
     SPOOL_DIR: options.spoolDir,
     TWILIO_WEBHOOK_URL: `${gatewayUrl}/webhooks/twilio/sms`,
+    // The development write key (source local-demo) is held by the dev tools and tests, never shipped to a
+    // browser: declared server-side, so its identify traits and track calls may opt in.
+    SEGMENT_SERVER_SOURCES: 'local-demo',
     PROVIDER_SIMULATORS_PORT: String(ports['provider-simulators']),
     // The gateway serves the link pages; the read API and the CLI mint links pointing at it.
     LINK_BASE_URL: gatewayUrl,

@@ -4,6 +4,7 @@ import { parseSendgridPublicKey } from '@optstream/ingestion-domain';
 import { DurableSpool } from '@optstream/ingestion-spool';
 import { AvroCodec, createKafkaClient, EventPublisher, provisionContracts } from '@optstream/kafka';
 import { createLogger, Logger } from '@optstream/observability';
+import { loadTopicCatalogue, type TopicIndex } from '@optstream/consent-topics';
 import { GatewayConfig } from './config/gateway-config';
 import { InboundPublisher } from './intake/inbound-publisher';
 import { IntakeService } from './intake/intake.service';
@@ -16,6 +17,7 @@ export interface GatewayRuntime {
   readonly log: Logger;
   readonly metrics: GatewayMetrics;
   readonly intake: IntakeService;
+  readonly topics: TopicIndex;
   readonly inbound: InboundPublisher;
   readonly sendgridPublicKey: KeyObject | undefined;
   readonly hashKey: Buffer;
@@ -36,6 +38,8 @@ export async function startGatewayRuntime(
   const sendgridPublicKey = config.SENDGRID_WEBHOOK_PUBLIC_KEY
     ? parsedKey(config.SENDGRID_WEBHOOK_PUBLIC_KEY)
     : undefined;
+  // The catalogue is validated before anything is served: a bad one stops the start with every problem.
+  const topics = loadTopicCatalogue({ CONSENT_TOPICS_FILE: config.CONSENT_TOPICS_FILE });
   const kafka = createKafkaClient(config, 'ingestion-gateway');
   const codec = AvroCodec.fromConfig(config);
   // The gateway writes two topics; it makes sure they exist and their schemas are registered before serving.
@@ -67,7 +71,10 @@ export async function startGatewayRuntime(
     config,
     log,
     metrics,
-    intake: new IntakeService(inbound, codec, metrics),
+    intake: new IntakeService(inbound, codec, metrics, {
+      maxFutureSkewMs: config.MAX_FUTURE_SKEW_SECONDS * 1000,
+    }),
+    topics,
     inbound,
     sendgridPublicKey,
     hashKey,

@@ -57,14 +57,34 @@ describe('ingestion-gateway endpoints, signed the way each provider signs, again
         channel: 'email',
         newStatus: 'unsubscribed',
         sourceOfChange: 'Email Unsubscribe Link',
+        topic: null,
+        evidence: {
+          strength: 'explicit',
+          kind: 'unsubscribe_link',
+          trust: 'server',
+          collectionPoint: null,
+          consentTextId: null,
+          consentTextVersion: null,
+          actor: null,
+          legalBasis: null,
+          jurisdiction: null,
+        },
+        pendingExpiresAt: null,
+        ipAddress: null,
+        userAgent: null,
       },
       identify: null,
       pushPermissionChange: null,
+      sourceTrust: 'server',
+      occurredAtPrecision: 'second',
+      originalOccurredAt: null,
     });
-    expect(spam?.preferenceChange).toEqual({
+    expect(spam?.preferenceChange).toMatchObject({
       channel: 'email',
       newStatus: 'unsubscribed',
       sourceOfChange: 'Spam Report',
+      topic: null,
+      evidence: { strength: 'explicit', kind: 'spam_report' },
     });
 
     const [letterMessage] = await h.deadLetters.until((m) =>
@@ -141,7 +161,7 @@ describe('ingestion-gateway endpoints, signed the way each provider signs, again
       phone: '+14155550123',
       anonymousId: null,
     });
-    expect(fact?.preferenceChange).toEqual({
+    expect(fact?.preferenceChange).toMatchObject({
       channel: 'sms',
       newStatus: 'unsubscribed',
       sourceOfChange: 'SMS STOP Reply',
@@ -204,11 +224,13 @@ describe('ingestion-gateway endpoints, signed the way each provider signs, again
     const fact = await h.decodeInbound(message!);
     expect(fact.identifiers.externalId).toBe('c0a80121-7f3e-4b8a-9d2c-1e2f3a4b5c6d');
     expect(fact.occurredAt).toBe(Date.parse('2026-01-02T03:04:05.000Z'));
-    expect(fact.preferenceChange).toEqual({
+    expect(fact.preferenceChange).toMatchObject({
       channel: 'push',
       newStatus: 'unsubscribed',
       sourceOfChange: 'Mobile App Settings',
     });
+    // mobile-app is not declared in SEGMENT_SERVER_SOURCES: its write key is public.
+    expect(fact.sourceTrust).toBe('client');
     // The message key is a keyed hash, never the identifier itself.
     expect(message?.key?.toString()).not.toContain('c0a80121');
   });

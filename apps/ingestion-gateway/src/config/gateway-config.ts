@@ -89,6 +89,26 @@ export const gatewayConfigSchema = kafkaConfigSchema.extend({
         .filter(Boolean),
     ),
   SIGNATURE_TOLERANCE_SECONDS: env.positiveInt(300),
+  /**
+   * Segment sources (names from SEGMENT_WRITE_KEYS) whose write key is kept server-side. Every other
+   * write key is public (browser, app) and may only opt out (docs/consent-model.md, "Source trust").
+   */
+  SEGMENT_SERVER_SOURCES: z
+    .string()
+    .default('')
+    .transform(
+      (v) =>
+        new Set(
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+    ),
+  /** An occurredAt further than this after receipt is clamped to the receive time (original kept). */
+  MAX_FUTURE_SKEW_SECONDS: env.positiveInt(300),
+  /** The topic catalogue; unset: the one versioned in libs/shared/consent-topics. */
+  CONSENT_TOPICS_FILE: z.string().min(1).optional(),
   SPOOL_DIR: z.string().default('.stack/spool/ingestion-gateway'),
   SPOOL_MAX_BYTES: env.positiveInt(512 * 1024 * 1024),
   /**

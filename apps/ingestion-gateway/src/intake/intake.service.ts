@@ -1,5 +1,6 @@
 import { DeadLetter, TOPICS } from '@optstream/contracts';
-import { MapResult, MappedRejection } from '@optstream/ingestion-domain';
+import { MapResult, MappedRejection, withTimeSanity } from '@optstream/ingestion-domain';
+import type { SourceTrust } from '@optstream/contracts';
 import { SpoolRecord } from '@optstream/ingestion-spool';
 import { AvroCodec, deadLetterFromHttp, HEADER } from '@optstream/kafka';
 import { traceparentOfSpan, withSpan } from '@optstream/observability';
@@ -20,6 +21,13 @@ export interface IntakeRequest {
   readonly rawBody: Buffer;
   readonly receivedAt: number;
   readonly context: RecordContext;
+  /** How far the credential that sent it is trusted; omitted: server (signed webhooks, signed API). */
+  readonly sourceTrust?: SourceTrust;
+}
+
+export interface IntakeOptions {
+  /** An occurredAt further than this after receipt is clamped to receivedAt (docs/consent-model.md). */
+  readonly maxFutureSkewMs: number;
 }
 
 export type IntakeOutcome =
@@ -37,6 +45,7 @@ export class IntakeService {
     private readonly publisher: InboundPublisher,
     private readonly codec: AvroCodec,
     private readonly metrics: GatewayMetrics,
+    private readonly options: IntakeOptions = { maxFutureSkewMs: 300_000 },
   ) {}
 
   /**
@@ -54,7 +63,9 @@ export class IntakeService {
   }
 
   private async accept(request: IntakeRequest): Promise<IntakeOutcome> {
-    const facts = request.results.flatMap((r) => (r.outcome === 'fact' ? [r.fact] : []));
+    const facts = request.results.flatMap((r) =>
+      r.outcome === 'fact' ? [withTimeSanity(r.fact, this.options.maxFutureSkewMs, request.sourceTrust)] : [],
+    );
     const rejections = request.results.filter((r): r is MappedRejection => r.outcome === 'rejected');
     const ignored = request.results.filter((r) => r.outcome === 'ignored').length;
     const firstRejection = rejections[0];

@@ -133,6 +133,8 @@ export class SegmentController {
         rawBody: decoded,
         receivedAt: now,
         context: { traceparent: header(request, 'traceparent'), sourceName },
+        // A write key is public unless the operator declared its source server-side.
+        sourceTrust: this.runtime.config.SEGMENT_SERVER_SOURCES.has(sourceName) ? 'server' : 'client',
       });
       // Segment's own answer; its client libraries only look at the status.
       return { success: true };

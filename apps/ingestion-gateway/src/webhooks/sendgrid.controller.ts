@@ -38,6 +38,7 @@ export class SendgridController {
       const results = mapSendgridEvents(jsonBody(request), {
         receivedAt: now,
         defaultRegion: this.runtime.config.DEFAULT_PHONE_REGION,
+        sendgridGroupTopic: (groupId) => this.runtime.topics.sendgridGroup(groupId)?.id,
       });
       const outcome = await intakeOrReject(this.runtime, {
         endpoint: 'sendgrid',

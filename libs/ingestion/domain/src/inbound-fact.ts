@@ -8,7 +8,10 @@ export type {
   InboundIdentifiers,
   PreferenceChange,
   PushPermissionChange,
+  Evidence,
   SourceSystem,
+  SourceTrust,
+  TimestampPrecision,
   SubscriptionStatus,
 } from '@optstream/contracts';
 import type { Channel, SubscriptionStatus } from '@optstream/contracts';

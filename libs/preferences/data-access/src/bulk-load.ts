@@ -8,12 +8,11 @@ import {
   isApplicable,
   writeChannelRows,
   writeContactRows,
-  type ChannelRow,
   type HistoryInsert,
 } from './preference-batch';
 import { canCopyHistory, copyableMs, copyChannelRows, copyHistoryRows } from './copy-rows';
 import { versionTable } from './projection-versions';
-import { loadStates } from './state-rows';
+import { loadStates, toChannelRow, type ChannelRow } from './state-rows';
 
 export interface BulkLoadOptions {
   /**
@@ -119,9 +118,10 @@ export class PreferenceBulkLoader {
         if (!state) throw new Error(`bulk load: no state in memory for dirty contact ${externalId}`);
         const first = this.complete && !this.persisted.has(externalId);
         for (const channel of CHANNEL_ORDER) {
-          const entry = state.channels[channel];
-          if (entry)
-            (first && copyableMs(entry.occurredAt) ? fresh : again).push({ externalId, channel, ...entry });
+          const consent = state.consent[channel];
+          if (consent === undefined) continue;
+          const row = toChannelRow(externalId, channel, consent);
+          (first && copyableMs(row.occurredAt) ? fresh : again).push(row);
         }
         contacts.push({ externalId, version: state.version, updatedAt: this.dirty.get(externalId) ?? 0 });
       }

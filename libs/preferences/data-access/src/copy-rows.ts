@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { ChannelRow, HistoryInsert } from './preference-batch';
+import { historyDetail } from './history-detail';
+import type { HistoryInsert } from './preference-batch';
+import type { ChannelRow } from './state-rows';
 
 /**
  * The part of pg's "Submittable" contract (what `client.query(submittable)` drives; pg-copy-streams is
@@ -66,6 +68,23 @@ class BinaryCopyWriter {
     const bytes = this.buffer.write(value, this.at + 4, 'utf8');
     this.buffer.writeInt32BE(bytes, this.at);
     this.at += 4 + bytes;
+    return this;
+  }
+
+  /** A jsonb value: its binary format is a version byte (1) and the JSON text. */
+  jsonb(json: string): this {
+    this.ensure(5 + json.length * 3);
+    const bytes = this.buffer.write(json, this.at + 5, 'utf8');
+    this.buffer.writeInt32BE(bytes + 1, this.at);
+    this.buffer.writeUInt8(1, this.at + 4);
+    this.at += 5 + bytes;
+    return this;
+  }
+
+  nullableJsonb(json: string | null): this {
+    if (json !== null) return this.jsonb(json);
+    this.ensure(4);
+    this.at = this.buffer.writeInt32BE(-1, this.at);
     return this;
   }
 
@@ -201,11 +220,11 @@ export function copyHistoryRows(
     tx,
     `COPY ${table} (projection_version, event_id, external_id, channel, status, occurred_at, recorded_at,
        source_of_change, source_system, provider_event_ref, causation_id, effect, source_topic,
-       source_partition, source_offset) FROM STDIN (FORMAT binary)`,
+       source_partition, source_offset, detail) FROM STDIN (FORMAT binary)`,
     rows,
     (out, { event: e, effect, topic, partition, offset }) =>
       out
-        .fields(15)
+        .fields(16)
         .int4(version)
         .text(e.eventId)
         .text(e.externalId)
@@ -220,7 +239,8 @@ export function copyHistoryRows(
         .text(effect)
         .text(topic)
         .int4(partition)
-        .int8(Number(offset)),
+        .int8(Number(offset))
+        .nullableJsonb(historyDetail(e)),
   );
 }
 
@@ -234,11 +254,11 @@ export function copyChannelRows(
   return copyRows(
     tx,
     `COPY ${table} (projection_version, external_id, channel, status, occurred_at, event_id,
-       source_of_change, source_system, provider_event_ref) FROM STDIN (FORMAT binary)`,
+       source_of_change, source_system, provider_event_ref, consent) FROM STDIN (FORMAT binary)`,
     rows,
     (out, r) =>
       out
-        .fields(9)
+        .fields(10)
         .int4(version)
         .text(r.externalId)
         .text(r.channel)
@@ -247,6 +267,7 @@ export function copyChannelRows(
         .text(r.eventId)
         .text(r.sourceOfChange)
         .text(r.sourceSystem)
-        .text(r.providerEventRef),
+        .text(r.providerEventRef)
+        .jsonb(JSON.stringify(r.consent)),
   );
 }

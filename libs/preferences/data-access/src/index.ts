@@ -9,6 +9,7 @@ export * from './bulk-load';
 export * from './copy-rows';
 export * from './identity-batch';
 export * from './state-rows';
+export * from './history-detail';
 export * from './read-model';
 export * from './listings';
 export * from './erasure-fence';

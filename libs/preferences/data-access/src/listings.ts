@@ -69,9 +69,9 @@ export class Listings {
          ORDER BY c.external_id`,
       map: (r) => ({
         externalId: String(r['external_id']),
-        email: (r['email'] as KnownStatus | null) ?? null,
-        sms: (r['sms'] as KnownStatus | null) ?? null,
-        push: (r['push'] as KnownStatus | null) ?? null,
+        email: knownOrNull(r['email']),
+        sms: knownOrNull(r['sms']),
+        push: knownOrNull(r['push']),
       }),
     };
   }
@@ -142,5 +142,9 @@ export class Listings {
     }
   }
 }
+
+/** A channel with topic choices only has status 'unknown': no channel-wide choice, like no row at all. */
+const knownOrNull = (status: unknown): KnownStatus | null =>
+  status === null || status === undefined || status === 'unknown' ? null : (status as KnownStatus);
 
 const alias = (channel: KnownChannel): string => ({ email: 'e', sms: 's', push: 'p' })[channel];

@@ -4,16 +4,15 @@ import {
   evolve,
   isKnownChannel,
   isKnownStatus,
-  type ChannelState,
   type ContactState,
   type Effect,
-  type KnownChannel,
 } from '@optstream/preferences-domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { nextOffsetAfter, unappliedEvents, type PartitionBatch, type ProjectionTarget } from './batch';
 import { lockOffset, storeOffset } from './offsets';
 import { fenceActiveVersion } from './projection-versions';
-import { fromEpochMs, loadStates } from './state-rows';
+import { historyDetail } from './history-detail';
+import { fromEpochMs, loadStates, toChannelRow, type ChannelRow } from './state-rows';
 
 /** A contact whose channel statuses differ after the batch: what goes to the state topic. */
 export interface ChangedContact {
@@ -161,15 +160,16 @@ export async function insertHistoryRows(
     `${skip ? 'WITH inserted AS (' : ''}INSERT INTO ${options.table ?? 'preferences.history'}
         (projection_version, event_id, external_id, channel, status,
         occurred_at, recorded_at, source_of_change, source_system, provider_event_ref, causation_id,
-        effect, source_topic, source_partition, source_offset)
+        effect, source_topic, source_partition, source_offset, detail)
      SELECT $1, u.event_id, u.external_id, u.channel, u.status, ${fromEpochMs('u.occurred_at')},
         ${fromEpochMs('u.recorded_at')}, u.source_of_change, u.source_system, u.provider_event_ref,
-        u.causation_id, u.effect, u.source_topic, u.source_partition, u.source_offset
+        u.causation_id, u.effect, u.source_topic, u.source_partition, u.source_offset, u.detail::jsonb
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[],
-                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::bigint[])
+                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::bigint[],
+                   $16::text[])
          AS u(event_id, external_id, channel, status, occurred_at, recorded_at, source_of_change,
               source_system, provider_event_ref, causation_id, effect, source_topic, source_partition,
-              source_offset)
+              source_offset, detail)
      ${skip ? 'ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM inserted' : ''}`,
     [
       version,
@@ -187,6 +187,7 @@ export async function insertHistoryRows(
       col((f) => f.topic),
       col((f) => f.partition),
       col((f) => f.offset),
+      col((f) => historyDetail(f.event)),
     ],
   );
   return skip ? Number((result as { n: number }[])[0]?.n ?? 0) : rows.length;
@@ -199,20 +200,15 @@ async function upsertChannels(
   before: ReadonlyMap<string, ContactState>,
   after: ReadonlyMap<string, ContactState>,
 ): Promise<void> {
+  // evolve replaces a channel's consent object only when that channel took an event.
   const rows = touched.flatMap((externalId) =>
     CHANNEL_ORDER.flatMap((channel) => {
-      const next = after.get(externalId)?.channels[channel];
-      const previous = before.get(externalId)?.channels[channel];
-      return next && next.eventId !== previous?.eventId ? [{ externalId, channel, ...next }] : [];
+      const next = after.get(externalId)?.consent[channel];
+      const previous = before.get(externalId)?.consent[channel];
+      return next && next !== previous ? [toChannelRow(externalId, channel, next)] : [];
     }),
   );
   await writeChannelRows(tx, version, rows);
-}
-
-/** One channel's winning change, as the channel_state table holds it. */
-export interface ChannelRow extends ChannelState {
-  readonly externalId: string;
-  readonly channel: KnownChannel;
 }
 
 /** Upserts channel_state rows (one statement). */
@@ -225,15 +221,17 @@ export async function writeChannelRows(
   const col = <V>(pick: (r: ChannelRow) => V): V[] => rows.map(pick);
   await tx.query(
     `INSERT INTO preferences.channel_state (projection_version, external_id, channel, status, occurred_at,
-        event_id, source_of_change, source_system, provider_event_ref)
+        event_id, source_of_change, source_system, provider_event_ref, consent)
      SELECT $1, u.external_id, u.channel, u.status, ${fromEpochMs('u.occurred_at')}, u.event_id,
-        u.source_of_change, u.source_system, u.provider_event_ref
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[])
-         AS u(external_id, channel, status, occurred_at, event_id, source_of_change, source_system, provider_event_ref)
+        u.source_of_change, u.source_system, u.provider_event_ref, u.consent::jsonb
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[],
+                   $10::text[])
+         AS u(external_id, channel, status, occurred_at, event_id, source_of_change, source_system, provider_event_ref,
+              consent)
      ON CONFLICT (projection_version, external_id, channel) DO UPDATE SET
         status = EXCLUDED.status, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id,
         source_of_change = EXCLUDED.source_of_change, source_system = EXCLUDED.source_system,
-        provider_event_ref = EXCLUDED.provider_event_ref`,
+        provider_event_ref = EXCLUDED.provider_event_ref, consent = EXCLUDED.consent`,
     [
       version,
       col((r) => r.externalId),
@@ -244,6 +242,7 @@ export async function writeChannelRows(
       col((r) => r.sourceOfChange),
       col((r) => r.sourceSystem),
       col((r) => r.providerEventRef),
+      col((r) => JSON.stringify(r.consent)),
     ],
   );
 }

@@ -1,8 +1,9 @@
 import type { IdentifierKind, MarketingPreferenceUpdated, SourceSystem } from '@optstream/contracts';
-import type { ChannelState, ContactState, KnownChannel, KnownStatus } from '@optstream/preferences-domain';
+import type { ContactState, KnownChannel, KnownStatus } from '@optstream/preferences-domain';
 import type { DataSource } from 'typeorm';
 import { activeVersion } from './projection-versions';
-import { epochMs, toChannelState, type ChannelStateRow } from './state-rows';
+import type { HistoryDetail } from './history-detail';
+import { epochMs, stateOfRows, type ChannelStateRow } from './state-rows';
 
 export interface ContactView {
   readonly state: ContactState;
@@ -45,7 +46,7 @@ const contactViewSql = (where: string): string => `
                    'external_id', s.external_id, 'channel', s.channel, 'status', s.status,
                    'occurred_at', ${epochMs('s.occurred_at')}, 'event_id', s.event_id,
                    'source_of_change', s.source_of_change, 'source_system', s.source_system,
-                   'provider_event_ref', s.provider_event_ref)), '[]'::json)
+                   'provider_event_ref', s.provider_event_ref, 'consent', s.consent)), '[]'::json)
             FROM preferences.channel_state s
            WHERE s.projection_version = c.projection_version AND s.external_id = c.external_id) AS channels
     FROM preferences.contacts c
@@ -117,7 +118,7 @@ export class PreferencesReadModel {
     const rows: HistoryRow[] = await this.db.query(
       `SELECT event_id, external_id, channel, status, ${epochMs('occurred_at')} AS occurred_at,
               ${epochMs('recorded_at')} AS recorded_at, source_of_change, source_system,
-              provider_event_ref, causation_id, effect
+              provider_event_ref, causation_id, effect, detail
          FROM preferences.history WHERE projection_version = ${ACTIVE} AND external_id = $2
         ORDER BY occurred_at, event_id`,
       [this.projection, externalId],
@@ -138,10 +139,8 @@ const isPgPool = (value: unknown): value is PgPool =>
 
 function toContactView(row: ContactViewRow | null): ContactView | null {
   if (!row) return null;
-  const byChannel: Partial<Record<KnownChannel, ChannelState>> = {};
-  for (const channel of row.channels) byChannel[channel.channel] = toChannelState(channel);
   return {
-    state: { externalId: row.external_id, channels: byChannel, version: Number(row.version) },
+    state: stateOfRows(row.external_id, Number(row.version), row.channels),
     provisional: row.provisional,
     updatedAt: row.updated_at,
     mergedInto: row.merged_into,
@@ -162,9 +161,11 @@ interface HistoryRow {
   readonly provider_event_ref: string;
   readonly causation_id: string;
   readonly effect: string | null;
+  readonly detail: HistoryDetail | null;
 }
 
 const toEvent = (r: HistoryRow): MarketingPreferenceUpdated => ({
+  ...(r.detail ?? {}),
   eventId: r.event_id,
   externalId: r.external_id,
   channel: r.channel,

@@ -1,13 +1,30 @@
 import type { MarketingPreferenceUpdated, SourceSystem } from '@optstream/contracts';
 import { isKnownChannel, isKnownStatus, type KnownChannel, type KnownStatus } from './channels';
-import { wins, type Change } from './latest-wins';
+import {
+  addToSlot,
+  precisionOf,
+  refusedForTrust,
+  slotEventIds,
+  slotWinner,
+  strengthOf,
+  type ConsentSlot,
+  type Ranked,
+} from './precedence';
 import { rejected, type RejectedPreferenceEvent } from './rejection';
 
-/** The winning change of one channel: what the read model shows as "status, when, why, from where". */
-export interface ChannelState extends Change {
+/** One recorded change as the read model shows it: "status, when, why, from where", and its rank. */
+export interface ChannelState extends Ranked {
   readonly sourceOfChange: string;
   readonly sourceSystem: SourceSystem;
   readonly providerEventRef: string;
+  /** With `pending`: when the unconfirmed request lapses. */
+  readonly pendingExpiresAt: number | null;
+}
+
+/** Everything one channel of a contact has been told: the channel-wide slot and one slot per topic. */
+export interface ChannelConsent {
+  readonly wide: ConsentSlot<ChannelState>;
+  readonly topics: Readonly<Record<string, ConsentSlot<ChannelState>>>;
 }
 
 /**
@@ -27,7 +44,10 @@ export interface ChannelState extends Change {
  */
 export interface ContactState {
   readonly externalId: string;
+  /** Each channel's channel-wide winner (derived from `consent`, kept for every reader of the state). */
   readonly channels: Readonly<Partial<Record<KnownChannel, ChannelState>>>;
+  /** The slots the winners come from (see `ConsentSlot`); a channel with topic choices only has no winner. */
+  readonly consent: Readonly<Partial<Record<KnownChannel, ChannelConsent>>>;
   readonly version: number;
 }
 
@@ -36,28 +56,35 @@ export interface ContactState {
  * - `same_status`: a newer event confirmed the current status; the winner's metadata (when, why, from
  *   where) moves to it so the state stays the max of the set, but nothing is published (issue 5).
  * - `older`: a late event that loses to the current winner; it belongs in the history only.
+ * - `refused`: a client-side source tried to opt in (source trust); recorded in the history, never applied.
  * - `duplicate`: this eventId was already folded; nothing changes, not even `version`.
+ *
+ * Every effect is about the event's own (channel, topic): a topic change is `changed` when the topic's
+ * recorded status changes, whatever the channel-wide choice is.
  */
-export type Effect = 'changed' | 'same_status' | 'older' | 'duplicate';
+export type Effect = 'changed' | 'same_status' | 'older' | 'refused' | 'duplicate';
 
 export type Evolution =
   | {
       readonly effect: 'changed';
       readonly state: ContactState;
       readonly channel: KnownChannel;
+      readonly topic: string | null;
       /** The status before, or null when the channel had none. */
       readonly previous: KnownStatus | null;
     }
   | {
-      readonly effect: 'same_status' | 'older';
+      readonly effect: 'same_status' | 'older' | 'refused';
       readonly state: ContactState;
       readonly channel: KnownChannel;
+      readonly topic: string | null;
     }
   | {
       readonly effect: 'duplicate';
       /** Null only if the caller flags an event seen before any state exists (it trusts the caller). */
       readonly state: ContactState | null;
       readonly channel: KnownChannel;
+      readonly topic: string | null;
     }
   | {
       readonly effect: 'rejected';
@@ -94,25 +121,54 @@ export const evolve = (
       error: rejected('WRONG_CONTACT', eventId, 'event belongs to another contact'),
     };
 
-  if (options.alreadySeen === true || (state !== null && isWinner(state, eventId)))
-    return { effect: 'duplicate', state, channel };
+  const topic = event.topic ?? null;
+  if (options.alreadySeen === true || (state !== null && isFolded(state)(eventId)))
+    return { effect: 'duplicate', state, channel, topic };
 
-  const base = state ?? { externalId: event.externalId, channels: {}, version: 0 };
-  const current = base.channels[channel];
-  const candidate = toChannelState(event, newStatus);
+  const base = state ?? { externalId: event.externalId, channels: {}, consent: {}, version: 0 };
   const version = base.version + 1;
+  if (refusedForTrust(event)) return { effect: 'refused', state: { ...base, version }, channel, topic };
 
-  if (!wins(candidate, current)) return { effect: 'older', state: { ...base, version }, channel };
-
-  const next: ContactState = { ...base, channels: { ...base.channels, [channel]: candidate }, version };
-  if (current !== undefined && current.status === newStatus)
-    return { effect: 'same_status', state: next, channel };
-  return { effect: 'changed', state: next, channel, previous: current?.status ?? null };
+  const consent = base.consent[channel] ?? { wide: {}, topics: {} };
+  const slot = topic === null ? consent.wide : (consent.topics[topic] ?? {});
+  const current = slotWinner(slot);
+  const nextSlot = addToSlot(slot, toChannelState(event, newStatus));
+  const winner = slotWinner(nextSlot);
+  const nextConsent: ChannelConsent =
+    topic === null
+      ? { ...consent, wide: nextSlot }
+      : { ...consent, topics: { ...consent.topics, [topic]: nextSlot } };
+  // Even a losing change stays in its slot: it may count later (e.g. once a snapshot opt-in is blocked).
+  const next = withChannel(base, channel, nextConsent, version);
+  if (winner === current) return { effect: 'older', state: next, channel, topic };
+  if (current !== undefined && winner !== undefined && current.status === winner.status)
+    return { effect: 'same_status', state: next, channel, topic };
+  return { effect: 'changed', state: next, channel, topic, previous: current?.status ?? null };
 };
 
-/** A winner's eventId on ANY channel: one eventId is one fact, whatever channel a replay claims. */
-const isWinner = (state: ContactState, eventId: string): boolean =>
-  Object.values(state.channels).some((entry) => entry.eventId === eventId);
+const withChannel = (
+  base: ContactState,
+  channel: KnownChannel,
+  consent: ChannelConsent,
+  version: number,
+): ContactState => {
+  const wide = slotWinner(consent.wide);
+  const { [channel]: _replaced, ...others } = base.channels;
+  return {
+    ...base,
+    channels: wide === undefined ? others : { ...others, [channel]: wide },
+    consent: { ...base.consent, [channel]: consent },
+    version,
+  };
+};
+
+/** Any recorded eventId, on ANY channel or topic: one eventId is one fact, whatever a replay claims. */
+const isFolded = (state: ContactState): ((eventId: string) => boolean) => {
+  const ids = new Set(
+    Object.values(state.consent).flatMap((c) => [c.wide, ...Object.values(c.topics)].flatMap(slotEventIds)),
+  );
+  return (eventId) => ids.has(eventId);
+};
 
 const toChannelState = (event: MarketingPreferenceUpdated, status: KnownStatus): ChannelState => ({
   status,
@@ -121,4 +177,7 @@ const toChannelState = (event: MarketingPreferenceUpdated, status: KnownStatus):
   sourceOfChange: event.sourceOfChange,
   sourceSystem: event.source.system,
   providerEventRef: event.source.providerEventRef,
+  precision: precisionOf(event),
+  strength: strengthOf(event),
+  pendingExpiresAt: status === 'pending' ? (event.pendingExpiresAt ?? null) : null,
 });

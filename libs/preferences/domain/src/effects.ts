@@ -8,6 +8,7 @@ export const publishes = (evolution: Evolution): boolean => {
       return true;
     case 'same_status':
     case 'older':
+    case 'refused':
     case 'duplicate':
     case 'rejected':
       return false;
@@ -18,7 +19,7 @@ export const publishes = (evolution: Evolution): boolean => {
 
 /**
  * Whether the event belongs in the contact's change history. Everything that was valid goes in (a late
- * older event is exactly what an audit needs to see); a duplicate is already there; a rejected event
+ * older event is exactly what an audit needs to see, and so is an opt-in refused for source trust); a duplicate is already there; a rejected event
  * goes to the dead-letter topic instead.
  */
 export const entersHistory = (evolution: Evolution): boolean => {
@@ -26,6 +27,7 @@ export const entersHistory = (evolution: Evolution): boolean => {
     case 'changed':
     case 'same_status':
     case 'older':
+    case 'refused':
       return true;
     case 'duplicate':
     case 'rejected':

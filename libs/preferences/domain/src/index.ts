@@ -1,6 +1,7 @@
 export * from './assert-never';
 export * from './channels';
 export * from './latest-wins';
+export * from './precedence';
 export * from './rejection';
 export * from './contact-state';
 export * from './effects';

@@ -13,8 +13,8 @@ export interface Change {
  *
  * 1. Later `occurredAt` wins: the time the person acted, never arrival order, so a late delivery
  *    cannot overturn a newer choice.
- * 2. Exact tie: `unsubscribed` wins. If we cannot tell which came last, not contacting is the side a
- *    regulator accepts.
+ * 2. Exact tie: `unsubscribed` wins, then `pending` (not consent yet) over `subscribed`. If we cannot
+ *    tell which came last, not contacting is the side a regulator accepts.
  * 3. Still tied: the GREATER eventId wins, compared by UTF-16 code units (not `localeCompare`, whose
  *    result depends on the runtime's locale data). eventIds are deterministic UUIDs, so this choice is
  *    arbitrary but stable, which is all a replay needs.
@@ -35,9 +35,10 @@ export const wins = (candidate: Change, current: Change | null | undefined): boo
 const safety = (status: KnownStatus): number => {
   switch (status) {
     case 'unsubscribed':
+      return 2;
+    case 'pending':
       return 1;
     case 'subscribed':
-    case 'pending':
       return 0;
     default:
       return assertNever(status);

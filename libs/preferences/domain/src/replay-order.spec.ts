@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CHANNEL_ORDER } from './channels';
 import { evolve, type ChannelState, type ContactState } from './contact-state';
 import { foldEvents } from './fold';
-import { compareChanges } from './latest-wins';
+import { compareRanked, refusedForTrust } from './precedence';
 import { preferenceEvent } from './testing/events';
 
 /**
@@ -23,15 +23,30 @@ const arbFact = fc.record({
     'unsubscribed',
     'subscribed',
     'unsubscribed',
+    'pending',
     'unknown',
   ),
-  occurredAt: fc.integer({ min: 0, max: 4 }),
+  // Milliseconds across three seconds, so second-precision ticks overlap millisecond times.
+  occurredAt: fc.constantFrom(0, 1, 999, 1_000, 1_001, 1_500, 2_000, 2_999),
   lag: fc.nat(10),
+  topic: fc.constantFrom(null, null, 'news', 'promo'),
+  strength: fc.constantFrom('explicit' as const, 'snapshot' as const),
+  trust: fc.constantFrom('server' as const, 'server' as const, 'client' as const),
+  precision: fc.constantFrom('millisecond' as const, 'second' as const),
 });
 
 const arbFacts = fc
   .uniqueArray(arbFact, { selector: (f) => f.eventId, minLength: 1, maxLength: 30 })
-  .map((facts) => facts.map(({ lag, ...f }) => preferenceEvent({ ...f, recordedAt: f.occurredAt + lag })));
+  .map((facts) =>
+    facts.map(({ lag, strength, trust, precision, ...f }) =>
+      preferenceEvent({
+        ...f,
+        recordedAt: f.occurredAt + lag,
+        evidence: { strength, trust, kind: 'unknown' },
+        occurredAtPrecision: precision,
+      }),
+    ),
+  );
 
 /** The log: every fact at least once, some redelivered (same eventId, same content). */
 const arbLog = arbFacts.chain((facts) =>
@@ -57,21 +72,44 @@ const byContact = (log: readonly MarketingPreferenceUpdated[]): Map<string, Mark
 const project = (log: readonly MarketingPreferenceUpdated[]): Map<string, ContactState | null> =>
   new Map([...byContact(log)].map(([id, events]) => [id, foldEvents(events).state]));
 
-/** Oracle straight from the rule: per channel, the max of the distinct valid events; version = their count. */
-const oracle = (facts: readonly MarketingPreferenceUpdated[]): Map<string, ContactState | null> =>
+type Winners = Pick<ContactState, 'externalId' | 'channels' | 'version'>;
+const winners = (states: Map<string, ContactState | null>): Map<string, Winners | null> =>
+  new Map(
+    [...states].map(([id, s]) => [
+      id,
+      s === null ? null : { externalId: s.externalId, channels: s.channels, version: s.version },
+    ]),
+  );
+
+const max = (changes: readonly ChannelState[]): ChannelState | undefined =>
+  changes.reduce<ChannelState | undefined>(
+    (acc, c) => (acc === undefined || compareRanked(c, acc) > 0 ? c : acc),
+    undefined,
+  );
+
+/**
+ * The channel-wide rule, stated directly: candidates are every explicit act, every snapshot opt-out,
+ * and the snapshot opt-ins unless the latest explicit act is an opt-out; client opt-ins never count.
+ */
+const channelWinner = (changes: readonly ChannelState[]): ChannelState | undefined => {
+  const explicit = changes.filter((c) => c.strength === 'explicit');
+  const blocked = max(explicit)?.status === 'unsubscribed';
+  return max(changes.filter((c) => c.strength === 'explicit' || c.status === 'unsubscribed' || !blocked));
+};
+
+/** Oracle straight from the rule: per channel, the winner of the distinct valid events; version = their count. */
+const oracle = (facts: readonly MarketingPreferenceUpdated[]): Map<string, Winners | null> =>
   new Map(
     [...byContact(facts)].map(([externalId, events]) => {
       const valid = events.filter((e) => e.channel !== 'unknown' && e.newStatus !== 'unknown');
       if (valid.length === 0) return [externalId, null];
       const channels: Partial<Record<(typeof CHANNEL_ORDER)[number], ChannelState>> = {};
       for (const channel of CHANNEL_ORDER) {
-        const best = valid
-          .filter((e) => e.channel === channel)
-          .map((e) => foldEvents([e]).state?.channels[channel] as ChannelState)
-          .reduce<ChannelState | undefined>(
-            (acc, c) => (acc === undefined || compareChanges(c, acc) > 0 ? c : acc),
-            undefined,
-          );
+        const best = channelWinner(
+          valid
+            .filter((e) => e.channel === channel && e.topic === null && !refusedForTrust(e))
+            .map((e) => foldEvents([e]).state?.channels[channel] as ChannelState),
+        );
         if (best !== undefined) channels[channel] = best;
       }
       return [externalId, { externalId, channels, version: valid.length }];
@@ -79,12 +117,12 @@ const oracle = (facts: readonly MarketingPreferenceUpdated[]): Map<string, Conta
   );
 
 describe('replay order does not matter', () => {
-  it('any permutation of the log, with duplicates and ties, yields the same state per contact', () => {
+  it('any permutation of the log (duplicates, ties, topics, snapshots, client sources, second-precision times) yields the same state per contact', () => {
     fc.assert(
       fc.property(arbReplays, ([facts, replayA, replayB]) => {
         const a = project(replayA);
         expect(a).toEqual(project(replayB));
-        expect(a).toEqual(oracle(facts));
+        expect(winners(a)).toEqual(oracle(facts));
       }),
       { numRuns: 500 },
     );

@@ -26,6 +26,8 @@ describe('toStateMessage', () => {
           occurredAt: 1,
           eventId: 'e',
           sourceOfChange: 'Signup Form',
+          pendingExpiresAt: null,
+          topics: [],
         },
         {
           channel: 'push',
@@ -33,6 +35,8 @@ describe('toStateMessage', () => {
           occurredAt: 3,
           eventId: 'p',
           sourceOfChange: 'Mobile App Settings',
+          pendingExpiresAt: null,
+          topics: [],
         },
       ],
       version: 2,

@@ -395,6 +395,11 @@ describe('decide: event fields', () => {
           occurredAt: OCCURRED_AT,
           recordedAt: RECORDED_AT,
           causationId: 'evt-42',
+          topic: null,
+          evidence: null,
+          pendingExpiresAt: null,
+          occurredAtPrecision: 'unknown',
+          originalOccurredAt: null,
         },
       },
     ]);

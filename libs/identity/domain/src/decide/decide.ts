@@ -1,4 +1,4 @@
-import type { ContactInbound } from '@optstream/contracts';
+import type { ContactInbound, Evidence, SourceTrust } from '@optstream/contracts';
 import { assertNever } from '../assert-never';
 import type { IdentityView } from '../view';
 import type { ResolveInbound } from './command';
@@ -42,6 +42,10 @@ const consentChange = (fact: ContactInbound): ConsentChange | Rejected => {
       channel: 'push',
       newStatus: push.enabled ? 'subscribed' : 'unsubscribed',
       sourceOfChange: push.sourceOfChange,
+      topic: null,
+      // Turning push permission on or off is the person's own act on their device.
+      evidence: { strength: 'explicit', kind: 'push_permission', trust: fact.sourceTrust ?? 'unknown' },
+      pendingExpiresAt: null,
     };
   }
   const change = fact.preferenceChange;
@@ -50,7 +54,20 @@ const consentChange = (fact: ContactInbound): ConsentChange | Rejected => {
   // nobody can act on, so it goes to the DLQ until this resolver knows the symbol.
   if (change.channel === 'unknown') return reject('UNKNOWN_CHANNEL', 'preference_change channel is unknown');
   if (change.newStatus === 'unknown') return reject('UNKNOWN_STATUS', 'preference_change status is unknown');
-  return { channel: change.channel, newStatus: change.newStatus, sourceOfChange: change.sourceOfChange };
+  return {
+    channel: change.channel,
+    newStatus: change.newStatus,
+    sourceOfChange: change.sourceOfChange,
+    topic: change.topic ?? null,
+    evidence: withTrust(change.evidence ?? null, fact.sourceTrust ?? 'unknown'),
+    pendingExpiresAt: change.pendingExpiresAt ?? null,
+  };
+};
+
+/** The fact's source trust travels in the evidence the projector ranks by (docs/consent-model.md). */
+const withTrust = (evidence: Evidence | null, trust: SourceTrust): Evidence | null => {
+  if (trust === 'unknown') return evidence;
+  return { ...(evidence ?? { strength: 'unknown', kind: 'unknown' }), trust };
 };
 
 const reject = (code: RejectionCode, reason: string): Rejected => ({ type: 'rejected', code, reason });

@@ -44,6 +44,11 @@ const claim = (
     out.identity({ kind: 'identifier_linked', externalId: target, provisional, identifier });
   } else if (owner.externalId === target) {
     return;
+  } else if (command.fact.sourceTrust === 'client') {
+    // A public (browser or app) write key proves nothing about who owns an address: anyone could
+    // identify with someone else's email. It may link an unowned identifier, never take one from
+    // another contact (docs/consent-model.md, "Source trust").
+    return;
   } else if (owner.provisional) {
     const merged = out.identity({
       kind: 'contacts_merged',

@@ -1,4 +1,4 @@
-import type { Channel, SubscriptionStatus } from '@optstream/contracts';
+import type { Channel, Evidence, SubscriptionStatus } from '@optstream/contracts';
 import { assertNever } from '../assert-never';
 import type { MatchKind } from '../identifiers';
 import { ID_SUFFIX } from '../ids';
@@ -13,6 +13,10 @@ export interface ConsentChange {
   readonly channel: Exclude<Channel, 'unknown'>;
   readonly newStatus: Exclude<SubscriptionStatus, 'unknown'>;
   readonly sourceOfChange: string;
+  /** null: the whole channel. */
+  readonly topic: string | null;
+  readonly evidence: Evidence | null;
+  readonly pendingExpiresAt: number | null;
 }
 
 /** How the contact was found; identifiers weaker than this are never linked to it. */
@@ -57,6 +61,11 @@ export const decideConsent = (
       occurredAt: fact.occurredAt,
       recordedAt: command.recordedAt,
       causationId: fact.eventId,
+      topic: change.topic,
+      evidence: change.evidence,
+      pendingExpiresAt: change.pendingExpiresAt,
+      occurredAtPrecision: fact.occurredAtPrecision ?? 'unknown',
+      originalOccurredAt: fact.originalOccurredAt ?? null,
     },
   });
   return out.decisions();

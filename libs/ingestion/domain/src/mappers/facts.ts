@@ -3,8 +3,10 @@ import type {
   ConsentChannel,
   ConsentStatus,
   ContactInbound,
+  Evidence,
   InboundIdentifiers,
   SourceSystem,
+  TimestampPrecision,
 } from '../inbound-fact';
 
 /** What every fact shares; the event id is derived from `system` and `providerEventRef`. */
@@ -14,6 +16,16 @@ export type FactEnvelope = {
   readonly occurredAt: number;
   readonly receivedAt: number;
   readonly identifiers: InboundIdentifiers;
+  /** The resolution of the source's clock; omitted: milliseconds. */
+  readonly precision?: TimestampPrecision;
+};
+
+/** The consent-model fields of a preference change (docs/consent-model.md); all optional. */
+export type ConsentDetail = {
+  /** A catalogue topic id; absent or null: the whole channel. */
+  readonly topic?: string | null;
+  readonly evidence?: Evidence | null;
+  readonly pendingExpiresAt?: number | null;
 };
 
 const base = (e: FactEnvelope) => ({
@@ -22,6 +34,7 @@ const base = (e: FactEnvelope) => ({
   occurredAt: e.occurredAt,
   receivedAt: e.receivedAt,
   identifiers: { ...e.identifiers },
+  ...(e.precision === undefined ? {} : { occurredAtPrecision: e.precision }),
 });
 
 export const preferenceChangeFact = (
@@ -29,10 +42,11 @@ export const preferenceChangeFact = (
   channel: ConsentChannel,
   newStatus: ConsentStatus,
   sourceOfChange: string,
+  detail: ConsentDetail = {},
 ): ContactInbound => ({
   ...base(e),
   kind: 'preference_change',
-  preferenceChange: { channel, newStatus, sourceOfChange },
+  preferenceChange: { channel, newStatus, sourceOfChange, ...detail },
   identify: null,
   pushPermissionChange: null,
 });

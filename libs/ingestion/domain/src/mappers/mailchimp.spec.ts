@@ -63,6 +63,7 @@ describe('mapMailchimpWebhook', () => {
           preferenceChange: { channel: 'email', newStatus, sourceOfChange },
           identify: null,
           pushPermissionChange: null,
+          occurredAtPrecision: 'second',
         },
       },
     ]);

@@ -72,6 +72,8 @@ const buildEnvelope = (type: MappedType, fields: FormFields, ctx: MapperContext)
       occurredAt: occurredAt.value,
       receivedAt: ctx.receivedAt,
       identifiers: identifiers.value,
+      // fired_at is "YYYY-MM-DD HH:MM:SS": whole seconds.
+      precision: 'second',
     },
   };
 };

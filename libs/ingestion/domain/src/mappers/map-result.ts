@@ -6,6 +6,8 @@ export type MapperContext = {
   readonly receivedAt: number;
   /** ISO 3166-1 alpha-2 region for phone numbers written without "+" (e.g. "US"). */
   readonly defaultRegion: string;
+  /** The catalogue topic a SendGrid unsubscribe group (`asm_group_id`) stands for, if any. */
+  readonly sendgridGroupTopic?: (groupId: number) => string | undefined;
 };
 
 export type RejectionCode =
@@ -19,7 +21,8 @@ export type RejectionCode =
   | 'INVALID_IDENTIFIER'
   | 'INVALID_TIMESTAMP'
   | 'INVALID_DEFAULT_REGION'
-  | 'NO_IDENTIFIER';
+  | 'NO_IDENTIFIER'
+  | 'UNKNOWN_TOPIC';
 
 /** A fact to publish on contact.inbound.v1. */
 export type MappedFact = { readonly outcome: 'fact'; readonly fact: ContactInbound };

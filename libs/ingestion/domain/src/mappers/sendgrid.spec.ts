@@ -1,7 +1,11 @@
 import { deriveEventId } from '../event-id';
 import { mapSendgridEvents } from './sendgrid';
 
-const ctx = { receivedAt: 1_700_000_100_000, defaultRegion: 'US' };
+const ctx = {
+  receivedAt: 1_700_000_100_000,
+  defaultRegion: 'US',
+  sendgridGroupTopic: (id: number) => (id === 42 ? 'newsletter' : undefined),
+};
 const event = (over: Record<string, unknown>) => ({
   email: ' Example@Test.com ',
   timestamp: 1700000000,
@@ -14,26 +18,48 @@ const event = (over: Record<string, unknown>) => ({
 
 describe('mapSendgridEvents', () => {
   it.each([
-    ['unsubscribe', 'unsubscribed', 'Email Unsubscribe Link'],
-    ['group_unsubscribe', 'unsubscribed', 'Email Unsubscribe Link'],
-    ['spamreport', 'unsubscribed', 'Spam Report'],
-    ['group_resubscribe', 'subscribed', 'Email Resubscribe Link'],
-  ])('%s → email %s (%s)', (type, newStatus, sourceOfChange) => {
-    const [result] = mapSendgridEvents([event({ event: type, asm_group_id: 10 })], ctx);
-    expect(result).toEqual({
-      outcome: 'fact',
-      fact: {
-        eventId: deriveEventId('sendgrid', 'sg-evt-1'),
-        source: { system: 'sendgrid', providerEventRef: 'sg-evt-1' },
-        occurredAt: 1_700_000_000_000,
-        receivedAt: ctx.receivedAt,
-        identifiers: { externalId: null, email: 'example@test.com', phone: null, anonymousId: null },
-        kind: 'preference_change',
-        preferenceChange: { channel: 'email', newStatus, sourceOfChange },
-        identify: null,
-        pushPermissionChange: null,
-      },
-    });
+    ['unsubscribe', 'unsubscribed', 'Email Unsubscribe Link', null, 'unsubscribe_link'],
+    ['group_unsubscribe', 'unsubscribed', 'Email Unsubscribe Link', 'newsletter', 'group_unsubscribe'],
+    ['spamreport', 'unsubscribed', 'Spam Report', null, 'spam_report'],
+    ['group_resubscribe', 'subscribed', 'Email Resubscribe Link', 'newsletter', 'group_resubscribe'],
+  ])(
+    '%s → email %s (%s), topic %s, explicit %s, second precision',
+    (type, newStatus, sourceOfChange, topic, kind) => {
+      const [result] = mapSendgridEvents([event({ event: type, asm_group_id: 42 })], ctx);
+      expect(result).toEqual({
+        outcome: 'fact',
+        fact: {
+          eventId: deriveEventId('sendgrid', 'sg-evt-1'),
+          source: { system: 'sendgrid', providerEventRef: 'sg-evt-1' },
+          occurredAt: 1_700_000_000_000,
+          receivedAt: ctx.receivedAt,
+          identifiers: { externalId: null, email: 'example@test.com', phone: null, anonymousId: null },
+          kind: 'preference_change',
+          preferenceChange: {
+            channel: 'email',
+            newStatus,
+            sourceOfChange,
+            topic,
+            evidence: { strength: 'explicit', kind, trust: 'server' },
+          },
+          identify: null,
+          pushPermissionChange: null,
+          occurredAtPrecision: 'second',
+        },
+      });
+    },
+  );
+
+  it('a group unsubscribe of a group the catalogue does not know is a channel-wide unsubscribe', () => {
+    const [result] = mapSendgridEvents([event({ event: 'group_unsubscribe', asm_group_id: 7 })], ctx);
+    expect(result).toMatchObject({ outcome: 'fact', fact: { preferenceChange: { topic: null } } });
+  });
+
+  it('a group resubscribe of an unknown group is rejected: it must never become a channel-wide opt-in', () => {
+    const [result] = mapSendgridEvents([event({ event: 'group_resubscribe', asm_group_id: 7 })], ctx);
+    expect(result).toMatchObject({ outcome: 'rejected', code: 'UNKNOWN_TOPIC' });
+    const [noGroup] = mapSendgridEvents([event({ event: 'group_resubscribe' })], ctx);
+    expect(noGroup).toMatchObject({ outcome: 'rejected', code: 'INVALID_FIELD' });
   });
 
   it.each([

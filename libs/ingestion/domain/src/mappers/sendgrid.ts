@@ -30,9 +30,12 @@ export const SENDGRID_NON_CONSENT_EVENTS: readonly string[] = [
 const MAX_SG_EVENT_ID = 100;
 
 /**
- * Maps a SendGrid Event Webhook body (already JSON-parsed) to one result per event. A group
- * unsubscribe is recorded as a channel-level email unsubscribe: narrower intent, but suppressing more
- * is the safe side and groups are a SendGrid concept optstream does not model.
+ * Maps a SendGrid Event Webhook body (already JSON-parsed) to one result per event. `unsubscribe` and
+ * `spamreport` are about all email; `group_unsubscribe` / `group_resubscribe` are about the catalogue
+ * topic of their `asm_group_id` (docs/consent-model.md). A group unsubscribe of a group the catalogue
+ * does not know stays a channel-wide unsubscribe (suppressing more is the safe side); a group
+ * resubscribe of an unknown group is dead-lettered — it must never become a channel-wide opt-in.
+ * SendGrid stamps whole seconds.
  */
 export const mapSendgridEvents = (body: unknown, ctx: MapperContext): readonly MapResult[] => {
   if (!Array.isArray(body)) {
@@ -74,14 +77,57 @@ const mapConsentEvent = (type: ConsentEvent, event: JsonObject, ctx: MapperConte
   );
   if (!identifiers.ok) return rejection(identifiers.code, identifiers.reason, event);
   const [status, sourceOfChange] = consentChange(type);
+  const topic = groupTopic(type, event, ctx);
+  if (typeof topic === 'object' && topic !== null) return rejection(topic.code, topic.reason, event);
   const envelope = {
     system: 'sendgrid' as const,
     providerEventRef: ref.value,
     occurredAt: occurredAt.value,
     receivedAt: ctx.receivedAt,
     identifiers: identifiers.value,
+    precision: 'second' as const,
   };
-  return factResult(preferenceChangeFact(envelope, 'email', status, sourceOfChange));
+  return factResult(
+    preferenceChangeFact(envelope, 'email', status, sourceOfChange, {
+      topic,
+      evidence: { strength: 'explicit', kind: evidenceKind(type), trust: 'server' },
+    }),
+  );
+};
+
+type GroupProblem = { readonly code: 'INVALID_FIELD' | 'UNKNOWN_TOPIC'; readonly reason: string };
+
+const groupTopic = (
+  type: ConsentEvent,
+  event: JsonObject,
+  ctx: MapperContext,
+): string | null | GroupProblem => {
+  if (type !== 'group_unsubscribe' && type !== 'group_resubscribe') return null;
+  const groupId = event['asm_group_id'];
+  if (typeof groupId !== 'number' || !Number.isInteger(groupId))
+    return { code: 'INVALID_FIELD', reason: `asm_group_id must be an integer; got ${typeName(groupId)}` };
+  const topic = ctx.sendgridGroupTopic?.(groupId);
+  if (topic !== undefined) return topic;
+  if (type === 'group_unsubscribe') return null;
+  return {
+    code: 'UNKNOWN_TOPIC',
+    reason: `asm_group_id ${groupId} is no topic of the catalogue; a group resubscribe cannot be applied`,
+  };
+};
+
+const evidenceKind = (type: ConsentEvent) => {
+  switch (type) {
+    case 'unsubscribe':
+      return 'unsubscribe_link' as const;
+    case 'spamreport':
+      return 'spam_report' as const;
+    case 'group_unsubscribe':
+      return 'group_unsubscribe' as const;
+    case 'group_resubscribe':
+      return 'group_resubscribe' as const;
+    default:
+      return assertNever(type);
+  }
 };
 
 const consentChange = (type: ConsentEvent): readonly [ConsentStatus, string] => {
