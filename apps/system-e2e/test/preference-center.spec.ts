@@ -100,8 +100,7 @@ describe('preference center and one-click unsubscribe, end to end', () => {
       async () => {
         const braze = await h.simulators.brazeUser(person.externalId);
         return (
-          braze?.email_subscribe === 'opted_in' &&
-          braze.subscription_groups[LOCAL_BRAZE_SMS_GROUP_ID] === 'subscribed'
+          braze?.email_subscribe === 'opted_in' && braze.push_subscribe === 'opted_in' // the readiness the opt-outs suite waits for
         );
       },
       { timeoutMs: 60_000, description: `${label}: subscribed on Braze` },
