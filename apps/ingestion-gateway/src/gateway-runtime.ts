@@ -33,13 +33,13 @@ export async function startGatewayRuntime(
   config: GatewayConfig,
   log: Logger = createLogger('ingestion-gateway', config.LOG_LEVEL),
 ): Promise<GatewayRuntime> {
-  // Checked before connecting to anything: a bad link key or brand stops the start with its reason.
-  const linkPages = linkPagesFromConfig(config, Buffer.from(config.OPTSTREAM_HASH_KEY, 'base64'));
   const sendgridPublicKey = config.SENDGRID_WEBHOOK_PUBLIC_KEY
     ? parsedKey(config.SENDGRID_WEBHOOK_PUBLIC_KEY)
     : undefined;
   // The catalogue is validated before anything is served: a bad one stops the start with every problem.
   const topics = loadTopicCatalogue({ CONSENT_TOPICS_FILE: config.CONSENT_TOPICS_FILE });
+  // Checked before connecting to anything: a bad link key or brand stops the start with its reason.
+  const linkPages = linkPagesFromConfig(config, Buffer.from(config.OPTSTREAM_HASH_KEY, 'base64'), topics);
   const kafka = createKafkaClient(config, 'ingestion-gateway');
   const codec = AvroCodec.fromConfig(config);
   // The gateway writes two topics; it makes sure they exist and their schemas are registered before serving.

@@ -20,7 +20,6 @@ export const preferenceCenterSettings = {
   BRAND_ACCENT_COLOR: z.string().default('#1d4ed8'),
   BRAND_TEXT_COLOR: z.string().default('#111827'),
   BRAND_BACKGROUND_COLOR: z.string().default('#ffffff'),
-  CONSENT_TOPICS_FILE: z.string().min(1).optional(),
 };
 
 export const PREFERENCE_CENTER_SECRET_NAMES = ['LINK_TOKEN_KEYS', 'PREFERENCE_CENTER_READ_API_KEY'] as const;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { loadTopicCatalogue, type TopicIndex } from '@optstream/consent-topics';
+import type { TopicIndex } from '@optstream/consent-topics';
 import { brandProblems, type Brand } from '@optstream/ingestion-preference-pages';
 import { keyRingFromSettings, type KeyRing } from '@optstream/shared-link-tokens';
 import type { GatewayConfig } from '../config/gateway-config';
@@ -32,7 +32,11 @@ const LOGO_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Refuses to start with a brand that fails WCAG AA contrast or a logo the CSP would block. */
-export function linkPagesFromConfig(config: GatewayConfig, hashKey: Buffer): LinkPages | undefined {
+export function linkPagesFromConfig(
+  config: GatewayConfig,
+  hashKey: Buffer,
+  topics: TopicIndex,
+): LinkPages | undefined {
   if (!config.LINK_TOKEN_KEYS) return undefined;
   const ring = keyRingFromSettings(config);
   if (!ring.ok) throw new Error(`ingestion-gateway: ${ring.reason}`);
@@ -58,9 +62,7 @@ export function linkPagesFromConfig(config: GatewayConfig, hashKey: Buffer): Lin
     ring: ring.ring,
     audience: config.LINK_AUDIENCE,
     brand,
-    topics: loadTopicCatalogue(
-      config.CONSENT_TOPICS_FILE ? { CONSENT_TOPICS_FILE: config.CONSENT_TOPICS_FILE } : {},
-    ),
+    topics,
     readApi,
     origin: config.LINK_BASE_URL ? new URL(config.LINK_BASE_URL).origin : undefined,
     // Domain-separated from the identifier hashes that use the same key.
