@@ -1,7 +1,7 @@
 /**
  * Validates rendered Kubernetes objects against the Kubernetes and Prometheus Operator OpenAPI schemas
  * (the kubernetes-models packages: types, required fields, enums, formats, patterns), and Strimzi
- * KafkaTopics structurally (no maintained model package exists for Strimzi).
+ * KafkaTopics and KafkaUsers structurally (no maintained model package exists for Strimzi).
  *
  *   kubectl kustomize deploy/k8s/overlays/prod | npx tsx tools/deploy/validate-manifests.mts
  *
@@ -60,6 +60,60 @@ function validateKafkaTopic(o: K8sObject): string[] {
   return errors;
 }
 
+const ACL_RESOURCE_TYPES = ['topic', 'group', 'cluster', 'transactionalId'];
+const ACL_OPERATIONS = [
+  'Read',
+  'Write',
+  'Create',
+  'Delete',
+  'Alter',
+  'Describe',
+  'ClusterAction',
+  'AlterConfigs',
+  'DescribeConfigs',
+  'IdempotentWrite',
+  'All',
+];
+
+/** Strimzi's KafkaUser (v1beta2): SCRAM or TLS authentication, `simple` authorization with ACL rules. */
+function validateKafkaUser(o: K8sObject): string[] {
+  const errors: string[] = [];
+  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  if (o.apiVersion !== 'kafka.strimzi.io/v1beta2') errors.push(`apiVersion ${o.apiVersion} is not v1beta2`);
+  if (!o.metadata?.labels?.['strimzi.io/cluster']) errors.push('label strimzi.io/cluster is missing');
+  for (const key of Object.keys(spec))
+    if (!['authentication', 'authorization', 'quotas', 'template'].includes(key))
+      errors.push(`unknown field spec.${key}`);
+  const authentication = spec['authentication'] as { type?: string } | undefined;
+  if (!['scram-sha-512', 'tls', 'tls-external'].includes(authentication?.type ?? ''))
+    errors.push('spec.authentication.type must be scram-sha-512, tls or tls-external');
+  const authorization = spec['authorization'] as { type?: string; acls?: unknown } | undefined;
+  if (authorization?.type !== 'simple') errors.push('spec.authorization.type must be simple');
+  if (!Array.isArray(authorization?.acls) || authorization.acls.length === 0)
+    errors.push('spec.authorization.acls must be a non-empty list');
+  for (const [i, acl] of ((authorization?.acls ?? []) as Record<string, unknown>[]).entries()) {
+    const resource = (acl['resource'] ?? {}) as Record<string, unknown>;
+    if (!ACL_RESOURCE_TYPES.includes(String(resource['type'])))
+      errors.push(`acls[${i}].resource.type must be one of ${ACL_RESOURCE_TYPES.join(', ')}`);
+    if (resource['type'] !== 'cluster' && typeof resource['name'] !== 'string')
+      errors.push(`acls[${i}].resource.name is required`);
+    if (!['literal', 'prefix', undefined].includes(resource['patternType'] as string | undefined))
+      errors.push(`acls[${i}].resource.patternType must be literal or prefix`);
+    const operations = acl['operations'];
+    if (!Array.isArray(operations) || operations.length === 0)
+      errors.push(`acls[${i}].operations must be a non-empty list`);
+    else
+      for (const op of operations)
+        if (!ACL_OPERATIONS.includes(op)) errors.push(`acls[${i}].operations: unknown operation ${op}`);
+  }
+  return errors;
+}
+
+const STRIMZI_VALIDATORS: Record<string, (o: K8sObject) => string[]> = {
+  KafkaTopic: validateKafkaTopic,
+  KafkaUser: validateKafkaUser,
+};
+
 async function main(): Promise<void> {
   const file = process.argv[2];
   const text = file ? readFileSync(file, 'utf8') : readFileSync(0, 'utf8');
@@ -77,8 +131,9 @@ async function main(): Promise<void> {
       errors.push(`${id}: apiVersion and kind are required`);
       continue;
     }
-    if (o.kind === 'KafkaTopic') {
-      errors.push(...validateKafkaTopic(o).map((e) => `${id}: ${e}`));
+    const strimzi = STRIMZI_VALIDATORS[o.kind];
+    if (strimzi) {
+      errors.push(...strimzi(o).map((e) => `${id}: ${e}`));
       validated += 1;
       continue;
     }

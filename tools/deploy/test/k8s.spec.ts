@@ -24,7 +24,11 @@ interface Container {
   name: string;
   image: string;
   args?: string[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+  }[];
   envFrom?: { configMapRef?: { name: string } }[];
   readinessProbe?: object;
   livenessProbe?: object;
@@ -317,5 +321,250 @@ describe('deploy/k8s', () => {
       });
     expect(find('dev', 'Deployment', 'provider-simulators')).toBeDefined();
     expect(find('prod', 'Deployment', 'provider-simulators')).toBeUndefined();
+  });
+
+  describe('least privilege (docs/operations.md, "Least privilege")', () => {
+    /** Each pod's own Kafka principal (a Strimzi KafkaUser) and database Secret; the gateway has no database. */
+    const IDENTITIES: Record<string, { kafkaUser: string; database?: string }> = {
+      'ingestion-gateway': { kafkaUser: 'optstream-kafka-ingestion-gateway' },
+      'identity-resolver': {
+        kafkaUser: 'optstream-kafka-identity-resolver',
+        database: 'optstream-db-identity-resolver',
+      },
+      'preference-projector': {
+        kafkaUser: 'optstream-kafka-preference-projector',
+        database: 'optstream-db-preference-projector',
+      },
+      'preference-projector-rebuild': {
+        kafkaUser: 'optstream-kafka-preference-projector',
+        database: 'optstream-db-preference-projector',
+      },
+      'connector-email': {
+        kafkaUser: 'optstream-kafka-connector-email',
+        database: 'optstream-db-connector-email',
+      },
+      'connector-sms': { kafkaUser: 'optstream-kafka-connector-sms', database: 'optstream-db-connector-sms' },
+      'connector-push': {
+        kafkaUser: 'optstream-kafka-connector-push',
+        database: 'optstream-db-connector-push',
+      },
+      'optstream-audit': { kafkaUser: 'optstream-kafka-audit', database: 'optstream-db-audit' },
+    };
+    /** The KafkaUser of each service named as a producer or consumer in topics.ts. */
+    const USER_OF_SERVICE: Record<string, string> = {
+      'ingestion-gateway': 'optstream-kafka-ingestion-gateway',
+      'identity-resolver': 'optstream-kafka-identity-resolver',
+      'preference-projector': 'optstream-kafka-preference-projector',
+      'connector-email': 'optstream-kafka-connector-email',
+      'connector-sms': 'optstream-kafka-connector-sms',
+      'connector-push': 'optstream-kafka-connector-push',
+      'cli (audit, history)': 'optstream-kafka-audit',
+    };
+    interface Acl {
+      resource: { type: string; name: string; patternType: string };
+      operations: string[];
+    }
+    const aclsOf = (overlay: Overlay, user: string): Acl[] =>
+      find(overlay, 'KafkaUser', user)?.spec.authorization.acls ?? [];
+    const envOf = (c: Container, name: string) => c.env?.find((e) => e.name === name);
+
+    it.each(OVERLAYS)('%s: every workload uses its own database Secret and Kafka principal', (overlay) => {
+      const pods = objects(overlay).filter((o) => ['Deployment', 'StatefulSet', 'CronJob'].includes(o.kind));
+      const ours = pods.filter((o) => o.metadata.name !== 'provider-simulators');
+      expect(ours.map((o) => o.metadata.name).sort()).toEqual(Object.keys(IDENTITIES).sort());
+      for (const o of ours) {
+        const where = o.metadata.name;
+        const { kafkaUser, database } = IDENTITIES[where]!;
+        const c = podSpec(o).containers[0]!;
+        expect({ where, user: envOf(c, 'KAFKA_SASL_USERNAME')?.value }).toEqual({ where, user: kafkaUser });
+        expect({ where, password: envOf(c, 'KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef }).toMatchObject({
+          where,
+          password: { name: kafkaUser, key: 'password' },
+        });
+        expect(find(overlay, 'KafkaUser', kafkaUser)?.spec.authentication).toEqual({ type: 'scram-sha-512' });
+        expect({ where, database: envOf(c, 'DATABASE_URL')?.valueFrom?.secretKeyRef?.name }).toEqual({
+          where,
+          database,
+        });
+      }
+      // No two services share a database Secret (the rebuild Job is the projector's own tool).
+      const secrets = Object.entries(IDENTITIES)
+        .filter(([name, id]) => name !== 'preference-projector-rebuild' && id.database)
+        .map(([, id]) => id.database);
+      expect(new Set(secrets).size).toBe(secrets.length);
+    });
+
+    it.each(OVERLAYS)(
+      '%s: KafkaUser ACLs name declared topics only, and match the producers and consumers of topics.ts',
+      (overlay) => {
+        const users = objects(overlay).filter((o) => o.kind === 'KafkaUser');
+        expect(users.map((u) => u.metadata.name).sort()).toEqual(
+          [...new Set(Object.values(IDENTITIES).map((i) => i.kafkaUser))].sort(),
+        );
+        const declared = new Set(ALL_TOPICS.map((t) => t.name));
+        for (const user of users)
+          for (const acl of aclsOf(overlay, user.metadata.name)) {
+            const where = `${user.metadata.name} ${acl.resource.type} ${acl.resource.name}`;
+            expect({ where, type: ['topic', 'group'].includes(acl.resource.type) }).toEqual({
+              where,
+              type: true,
+            });
+            expect({
+              where,
+              operations: acl.operations.filter((op) =>
+                ['All', 'Alter', 'Create', 'AlterConfigs'].includes(op),
+              ),
+            }).toEqual({ where, operations: [] });
+            if (acl.resource.type === 'topic')
+              expect({
+                where,
+                literal: acl.resource.patternType,
+                declared: declared.has(acl.resource.name),
+              }).toEqual({
+                where,
+                literal: 'literal',
+                declared: true,
+              });
+          }
+        const may = (user: string, topic: string, op: string) =>
+          aclsOf(overlay, user).some(
+            (a) => a.resource.type === 'topic' && a.resource.name === topic && a.operations.includes(op),
+          );
+        for (const topic of ALL_TOPICS)
+          for (const [service, user] of Object.entries(USER_OF_SERVICE)) {
+            const where = `${user} on ${topic.name}`;
+            expect({ where, write: may(user, topic.name, 'Write') }).toEqual({
+              where,
+              write: topic.producers.includes(service),
+            });
+            expect({ where, read: may(user, topic.name, 'Read') }).toEqual({
+              where,
+              read: topic.consumers.includes(service),
+            });
+          }
+      },
+    );
+
+    it.each(OVERLAYS)(
+      '%s: connectors reach only infrastructure ports, and 443 on public addresses',
+      (overlay) => {
+        const INFRASTRUCTURE = ['53/UDP', '53/TCP', '9092/TCP', '9093/TCP', '8081/TCP', '5432/TCP'];
+        const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'];
+        const selects = (
+          selector: {
+            matchLabels?: Record<string, string>;
+            matchExpressions?: { key: string; operator: string; values: string[] }[];
+          },
+          labels: Record<string, string>,
+        ) =>
+          Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+          (selector.matchExpressions ?? []).every((e) =>
+            e.operator === 'In'
+              ? e.values.includes(labels[e.key]!)
+              : e.operator === 'NotIn'
+                ? !e.values.includes(labels[e.key]!)
+                : false,
+          );
+        const policies = objects(overlay).filter((o) => o.kind === 'NetworkPolicy');
+        for (const name of ['connector-email', 'connector-sms', 'connector-push']) {
+          const labels = find(overlay, 'Deployment', name)!.spec.template.metadata.labels;
+          let providers = 0;
+          for (const policy of policies.filter((p) => selects(p.spec.podSelector, labels)))
+            for (const rule of (policy.spec.egress ?? []) as {
+              to?: { ipBlock?: { cidr: string; except?: string[] } }[];
+              ports?: { port: number; protocol: string }[];
+            }[]) {
+              const where = `${overlay} ${name} ${policy.metadata.name}`;
+              const anywhere = !rule.to || rule.to.length === 0;
+              const ports = (rule.ports ?? []).map((p) => `${p.port}/${p.protocol}`);
+              if (anywhere)
+                expect({ where, ports: ports.filter((p) => !INFRASTRUCTURE.includes(p)) }).toEqual({
+                  where,
+                  ports: [],
+                });
+              const internet = (rule.to ?? []).filter((peer) => peer.ipBlock?.cidr === '0.0.0.0/0');
+              for (const peer of internet) {
+                expect({ where, ports }).toEqual({ where, ports: ['443/TCP'] });
+                expect({ where, except: peer.ipBlock?.except }).toEqual({
+                  where,
+                  except: expect.arrayContaining(PRIVATE),
+                });
+                providers += 1;
+              }
+            }
+          expect({ overlay, name, providers }).toEqual({ overlay, name, providers: 1 });
+        }
+        // The gateway keeps no state in PostgreSQL: no policy lets it reach 5432.
+        const gateway = find(overlay, 'StatefulSet', 'ingestion-gateway')!.spec.template.metadata.labels;
+        const postgres = policies
+          .filter((p) => selects(p.spec.podSelector, gateway))
+          .flatMap((p) => (p.spec.egress ?? []) as { ports?: { port: number }[] }[])
+          .filter((rule) => (rule.ports ?? []).some((port) => port.port === 5432));
+        expect(postgres).toEqual([]);
+      },
+    );
+
+    it.each(OVERLAYS)('%s: only the identity resolver holds the active master key id', (overlay) => {
+      for (const o of objects(overlay).filter((x) =>
+        ['Deployment', 'StatefulSet', 'CronJob'].includes(x.kind),
+      )) {
+        const env = podSpec(o).containers[0]!.env ?? [];
+        const where = o.metadata.name;
+        expect({ where, active: env.some((e) => e.name === 'OPTSTREAM_ACTIVE_MASTER_KEY_ID') }).toEqual({
+          where,
+          active: where === 'identity-resolver',
+        });
+        expect({ where, masterKeys: env.some((e) => e.name === 'OPTSTREAM_MASTER_KEYS') }).toEqual({
+          where,
+          masterKeys: [
+            'identity-resolver',
+            'connector-email',
+            'connector-sms',
+            'connector-push',
+            'optstream-audit',
+          ].includes(where),
+        });
+      }
+    });
+
+    it('the SQL bootstrap grants exactly the privileges this table lists', () => {
+      const EXPECTED_GRANTS = [
+        'GRANT optstream_connectors TO optstream_connector_email, optstream_connector_sms, optstream_connector_push',
+        'GRANT USAGE, CREATE ON SCHEMA public TO optstream_identity_resolver, optstream_preference_projector, optstream_connectors',
+        'GRANT USAGE ON SCHEMA public TO optstream_audit',
+        'GRANT USAGE ON SCHEMA identity TO optstream_connectors, optstream_audit',
+        'GRANT SELECT ON identity.identifiers, identity.data_keys TO optstream_connectors, optstream_audit',
+        'GRANT USAGE ON SCHEMA preferences TO optstream_audit',
+        'GRANT SELECT ON ALL TABLES IN SCHEMA preferences TO optstream_audit',
+        'ALTER DEFAULT PRIVILEGES FOR ROLE optstream_preference_projector IN SCHEMA preferences GRANT SELECT ON TABLES TO optstream_audit',
+        'GRANT USAGE ON SCHEMA connectors TO optstream_audit',
+        'GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA connectors TO optstream_audit',
+        'ALTER DEFAULT PRIVILEGES FOR ROLE optstream_connectors IN SCHEMA connectors GRANT SELECT, INSERT, UPDATE ON TABLES TO optstream_audit',
+        'GRANT SELECT ON public.connectors_migrations TO optstream_audit',
+        "GRANT CONNECT ON DATABASE %I TO optstream_identity_resolver, optstream_preference_projector, optstream_connectors, optstream_audit'",
+        "GRANT CREATE ON DATABASE %I TO optstream_identity_resolver, optstream_preference_projector, optstream_connectors'",
+      ];
+      const sql = readFileSync(join(root, 'deploy/postgres/roles.sql'), 'utf8')
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('--'))
+        .join('\n');
+      const grants = sql
+        .split('\n')
+        .flatMap(
+          (line) => line.match(/(?:ALTER DEFAULT PRIVILEGES|GRANT) [^;]*(?=;|', current_database)/g) ?? [],
+        )
+        .map((g) => g.replace(/^(GRANT .*DATABASE %I TO [^']*).*$/, "$1'"));
+      expect(grants.sort()).toEqual([...EXPECTED_GRANTS].sort());
+      // Schemas belong to the service that migrates them; no privilege is granted to PUBLIC.
+      expect(sql).toContain(
+        'CREATE SCHEMA IF NOT EXISTS identity AUTHORIZATION optstream_identity_resolver;',
+      );
+      expect(sql).toContain(
+        'CREATE SCHEMA IF NOT EXISTS preferences AUTHORIZATION optstream_preference_projector;',
+      );
+      expect(sql).toContain('CREATE SCHEMA IF NOT EXISTS connectors AUTHORIZATION optstream_connectors;');
+      expect(sql).not.toMatch(/GRANT [^;]* TO [^;]*\bPUBLIC\b/i);
+      expect(sql).not.toMatch(/\bSUPERUSER\b|\bALL PRIVILEGES\b/i);
+    });
   });
 });
