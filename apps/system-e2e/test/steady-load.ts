@@ -84,6 +84,9 @@ export class SteadyLoad {
         messageId: change.messageId,
         event: 'Marketing Preference Updated',
         timestamp: new Date(change.occurredAt).toISOString(),
+        // No sentAt: the suite compares occurredAt exactly, and skew correction would move it by the
+        // request's transit time (a few ms, different per request).
+        sentAt: null,
         properties: { channel: change.channel, new_status: change.status, source_of_change: 'Fault Suite' },
       });
       if (answer.status >= 200 && answer.status < 300) {

@@ -42,6 +42,11 @@ export interface SegmentCall {
   readonly anonymousId?: string;
   readonly messageId?: string;
   readonly timestamp?: string;
+  /**
+   * When the client sent the call (Segment's clock-skew correction moves `timestamp` by receivedAt −
+   * sentAt); default now. `null` sends none, so `timestamp` is kept to the millisecond.
+   */
+  readonly sentAt?: string | null;
   readonly context?: Record<string, unknown>;
 }
 
@@ -104,11 +109,12 @@ export class WebhookSender {
 
   private async segment(path: string, call: Record<string, unknown>): Promise<WebhookResult> {
     const writeKey = required(this.options.segmentWriteKey, 'segmentWriteKey');
+    const { sentAt = new Date().toISOString(), ...rest } = call;
     const body = {
       messageId: randomUUID(),
       timestamp: new Date().toISOString(),
-      sentAt: new Date().toISOString(),
-      ...call,
+      ...(sentAt === null ? {} : { sentAt }),
+      ...rest,
     };
     return this.post(path, JSON.stringify(body), {
       'content-type': 'application/json',
