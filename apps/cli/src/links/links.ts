@@ -3,6 +3,7 @@ import { linkSettings, LINK_SECRET_NAMES, loadConfig, withSecretFiles } from '@o
 import {
   keyRingFromSettings,
   LINK_CHANNELS,
+  linkMintContext,
   linkUrl,
   mintContactLinks,
   mintLinkToken,
@@ -55,14 +56,10 @@ export function runLinks(
   const config = loadConfig('optstream links', linksConfigSchema, withSecretFiles(source, LINK_SECRET_NAMES));
   const ring = keyRingFromSettings(config);
   if (!ring.ok) throw new UsageError(ring.reason);
-  const context = {
-    ring: ring.ring,
-    audience: config.LINK_AUDIENCE,
-    baseUrl: config.LINK_BASE_URL,
+  const context = linkMintContext(config, ring.ring, config.LINK_BASE_URL, {
     nowMs: Date.now(),
-    ttlSeconds: config.LINK_TTL_DAYS * 86_400,
     randomId: () => randomBytes(16),
-  };
+  });
   const request = {
     externalId: options.externalId,
     channel: options.channel,

@@ -4,6 +4,7 @@ import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { httpError } from '@optstream/http-errors';
 import {
   keyRingFromSettings,
+  linkMintContext,
   LINK_CHANNELS,
   mintContactLinks,
   type LinkChannel,
@@ -51,14 +52,10 @@ export class LinksController {
       throw httpError(410, 'CONTACT_ERASED', 'this contact was erased; no link is minted for it');
     return mintContactLinks(
       { externalId: id, channel: channelParam(channel), ...(topicParam(topic) ? { topic } : {}) },
-      {
-        ring: ring.ring,
-        audience: config.LINK_AUDIENCE,
-        baseUrl: config.LINK_BASE_URL,
+      linkMintContext(config, ring.ring, config.LINK_BASE_URL, {
         nowMs: Date.now(),
-        ttlSeconds: config.LINK_TTL_DAYS * 86_400,
         randomId: () => randomBytes(16),
-      },
+      }),
     );
   }
 }

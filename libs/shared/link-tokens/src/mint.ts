@@ -78,3 +78,23 @@ export function mintContactLinks(
     expiresAt: new Date(unsubscribe.claims.expiresAt * 1000).toISOString(),
   };
 }
+
+/**
+ * The mint context from the link settings (docs/preference-center.md), for every place that mints: the
+ * clock and the randomness still come from the caller, so this stays pure.
+ */
+export function linkMintContext(
+  settings: { readonly LINK_AUDIENCE: string; readonly LINK_TTL_DAYS: number },
+  ring: KeyRing,
+  baseUrl: string,
+  source: { readonly nowMs: number; readonly randomId: () => Buffer },
+): MintContext & { readonly baseUrl: string } {
+  return {
+    ring,
+    audience: settings.LINK_AUDIENCE,
+    baseUrl,
+    nowMs: source.nowMs,
+    ttlSeconds: settings.LINK_TTL_DAYS * 86_400,
+    randomId: source.randomId,
+  };
+}
