@@ -2,3 +2,4 @@
 export * from './settings';
 export * from './stack';
 export * from './chromium';
+export * from './own-stack';

@@ -8,6 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import {
   down,
   loadStackSettings,
+  ownStackEnv,
   stackEndpoints,
   startKafkaAgain,
   stopKafka,
@@ -27,17 +28,15 @@ const STARTUP_MS = 240_000;
 describe('durability: the broker goes away while webhooks keep coming', () => {
   const root = mkdtempSync(join(tmpdir(), 'optstream-durability-'));
   chmodSync(root, 0o755);
-  const settings = loadStackSettings({
-    ...process.env,
-    OPTSTREAM_STACK_DIR: root,
-    OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
-    OPTSTREAM_KAFKA_PORT: '29092',
-    OPTSTREAM_KAFKA_CONTROLLER_PORT: '29093',
-    OPTSTREAM_REGISTRY_PORT: '28081',
-    OPTSTREAM_REGISTRY_MANAGEMENT_PORT: '29001',
-    OPTSTREAM_POSTGRES_PORT: '55449',
-    OPTSTREAM_EXTERNAL_DATABASE_URL: '',
-  });
+  const settings = loadStackSettings(
+    ownStackEnv(root, resolve(__dirname, '../../../.stack/cache'), {
+      kafka: 29092,
+      controller: 29093,
+      registry: 28081,
+      management: 29001,
+      postgres: 55449,
+    }),
+  );
   const endpoints = stackEndpoints(settings);
   const quiet = () => undefined;
   let h: GatewayHarness;

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { kafkaConfigSchema, loadConfig, type KafkaConfig } from '@optstream/config';
 import { createKafkaClient, AvroCodec, provisionContracts } from '@optstream/kafka';
-import { down, loadStackSettings, stackEndpoints, up, type StackSettings } from '@optstream/local-stack';
+import {
+  down,
+  loadStackSettings,
+  ownStackEnv,
+  stackEndpoints,
+  testPort,
+  up,
+  type StackSettings,
+} from '@optstream/local-stack';
 import {
   generateSystemSecrets,
   createLocalSystem,
@@ -41,20 +49,10 @@ export class SystemHarness {
 
   constructor(slot: 0 | 1 = 0) {
     const ports = SLOTS[slot];
-    this.ports = servicePorts(ports.services);
+    this.ports = servicePorts(testPort(ports.services));
     // mkdtemp makes a 0700 folder; PostgreSQL runs as its own user when we are root and must reach it.
     chmodSync(this.root, 0o755);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      OPTSTREAM_STACK_DIR: this.root,
-      OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
-      OPTSTREAM_KAFKA_PORT: String(ports.kafka),
-      OPTSTREAM_KAFKA_CONTROLLER_PORT: String(ports.controller),
-      OPTSTREAM_REGISTRY_PORT: String(ports.registry),
-      OPTSTREAM_REGISTRY_MANAGEMENT_PORT: String(ports.management),
-      OPTSTREAM_POSTGRES_PORT: String(ports.postgres),
-    };
-    delete env['OPTSTREAM_EXTERNAL_DATABASE_URL'];
+    const env = ownStackEnv(this.root, resolve(__dirname, '../../../.stack/cache'), ports);
     this.stack = loadStackSettings(env);
   }
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { pidFile } from '../processes';
+import { ownStackEnv } from '../own-stack';
 import { loadStackSettings, stackEndpoints, StackSettings } from '../settings';
 import { down, reset, status, up } from '../stack';
 
@@ -18,17 +19,13 @@ describe('local stack lifecycle', () => {
   const root = mkdtempSync(join(tmpdir(), 'optstream-stack-'));
   // mkdtemp makes a 0700 folder; PostgreSQL runs as its own user when we are root and must reach its data.
   chmodSync(root, 0o755);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    OPTSTREAM_STACK_DIR: root,
-    OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
-    OPTSTREAM_KAFKA_PORT: '19092',
-    OPTSTREAM_KAFKA_CONTROLLER_PORT: '19093',
-    OPTSTREAM_REGISTRY_PORT: '18081',
-    OPTSTREAM_REGISTRY_MANAGEMENT_PORT: '19001',
-    OPTSTREAM_POSTGRES_PORT: '55439',
-  };
-  delete env['OPTSTREAM_EXTERNAL_DATABASE_URL'];
+  const env = ownStackEnv(root, resolve(__dirname, '../../../.stack/cache'), {
+    kafka: 19092,
+    controller: 19093,
+    registry: 18081,
+    management: 19001,
+    postgres: 55439,
+  });
   const s: StackSettings = loadStackSettings(env);
   const e = stackEndpoints(s);
   const quiet = () => undefined;
