@@ -2,4 +2,3 @@
 export * from './settings';
 export * from './stack';
 export * from './chromium';
-export * from './own-stack';

@@ -76,6 +76,9 @@ it('a replica leaving and another joining mid-stream lose nothing and duplicate 
     timeoutMs: 180_000,
     description: 'every inbound fact resolved and published',
   });
+  // Published means acknowledged by Kafka; the tails may still be fetching it: read them to the end.
+  await harness.identity.readToEnd();
+  await harness.preferences.readToEnd();
 
   const identityCopies = copiesById(harness.identity.messages);
   const preferenceCopies = copiesById(harness.preferences.messages);

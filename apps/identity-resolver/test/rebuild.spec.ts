@@ -77,7 +77,10 @@ describe('rebuild of the identity tables from identity.v1', () => {
         { timeoutMs: 60_000, description: 'the wave resolved and published' },
       );
     }
-    // Everything the resolver published for these facts is in the log before the rebuild reads it.
+    // Everything the resolver published for these facts is in the log before the rebuild reads it;
+    // the tails may still be fetching it.
+    await harness.identity.readToEnd();
+    await harness.preferences.readToEnd();
     const identity = await harness.decodeAll<IdentityEvent>(harness.identity.messages);
     const prefs = await harness.decodeAll<MarketingPreferenceUpdated>(harness.preferences.messages);
     expect(identity.map((e) => e.kind)).toEqual(

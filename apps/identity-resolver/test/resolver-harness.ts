@@ -22,7 +22,10 @@ import { resolverTopics, startResolver, type RunningResolver } from '../src/reso
 export const MASTER_KEY_ID = 'test-master-1';
 
 export interface HarnessOptions {
-  /** Topics of this harness alone (unique names) instead of the contract's shared ones. */
+  /**
+   * Topics of this harness alone (unique names; the default) instead of the contract's shared ones, on
+   * which a resolver also resolves every fact the suites running beside it send.
+   */
   readonly ownTopics?: boolean;
   /** Partitions of the own topics. */
   readonly partitions?: number;
@@ -52,7 +55,7 @@ export class ResolverHarness {
     this.kafka = createKafkaClient(kafka, 'identity-resolver-test');
     const prefix = uniqueName('test.identity-resolver');
     this.config = loadResolverConfig({
-      ...(options.ownTopics
+      ...((options.ownTopics ?? true)
         ? {
             INBOUND_TOPIC: `${prefix}.inbound`,
             IDENTITY_TOPIC: `${prefix}.identity`,
@@ -75,7 +78,7 @@ export class ResolverHarness {
   }
 
   async start(): Promise<void> {
-    const partitions = this.options.ownTopics ? { partitions: this.options.partitions ?? 4 } : {};
+    const partitions = (this.options.ownTopics ?? true) ? { partitions: this.options.partitions ?? 4 } : {};
     await provisionContracts(this.kafka, this.codec, resolverTopics(this.config), partitions);
     await this.startGroupAtEnd();
     const brokers = this.config.KAFKA_BROKERS;

@@ -3,16 +3,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TOPICS, type ContactInbound } from '@optstream/contracts';
-import { freePort, readTopic, spawnService, waitFor, type ServiceProcess } from '@optstream/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  freePort,
+  freePorts,
+  readWholeTopic,
+  spawnService,
+  waitFor,
+  type ServiceProcess,
+} from '@optstream/testing';
 import {
   down,
   loadStackSettings,
-  ownStackEnv,
   stackEndpoints,
   startKafkaAgain,
   stopKafka,
   up,
+  type StackEndpoints,
+  type StackSettings,
 } from '@optstream/local-stack';
 import { GatewayHarness } from './gateway-harness';
 
@@ -28,20 +35,26 @@ const STARTUP_MS = 240_000;
 describe('durability: the broker goes away while webhooks keep coming', () => {
   const root = mkdtempSync(join(tmpdir(), 'optstream-durability-'));
   chmodSync(root, 0o755);
-  const settings = loadStackSettings(
-    ownStackEnv(root, resolve(__dirname, '../../../.stack/cache'), {
-      kafka: 29092,
-      controller: 29093,
-      registry: 28081,
-      management: 29001,
-      postgres: 55449,
-    }),
-  );
-  const endpoints = stackEndpoints(settings);
+  // Ports free now, not fixed numbers: another checkout's suite (or a clean-clone run) may hold those.
+  let settings: StackSettings;
+  let endpoints: StackEndpoints;
   const quiet = () => undefined;
   let h: GatewayHarness;
 
   beforeAll(async () => {
+    const [kafka, controller, registry, management, postgres] = (await freePorts(5)).map(String);
+    settings = loadStackSettings({
+      ...process.env,
+      OPTSTREAM_STACK_DIR: root,
+      OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
+      OPTSTREAM_KAFKA_PORT: kafka,
+      OPTSTREAM_KAFKA_CONTROLLER_PORT: controller,
+      OPTSTREAM_REGISTRY_PORT: registry,
+      OPTSTREAM_REGISTRY_MANAGEMENT_PORT: management,
+      OPTSTREAM_POSTGRES_PORT: postgres,
+      OPTSTREAM_EXTERNAL_DATABASE_URL: '',
+    });
+    endpoints = stackEndpoints(settings);
     await up(settings, quiet);
     h = new GatewayHarness(
       {
@@ -56,7 +69,7 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
 
   afterAll(async () => {
     await h?.stop();
-    await down(settings, quiet);
+    if (settings) await down(settings, quiet);
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -84,8 +97,8 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
       description: 'the spool to drain',
     });
 
-    const messages = await readTopic([endpoints.kafkaBrokers], TOPICS.contactInbound.name, {
-      count: 1000,
+    // The whole topic (this stack's own, empty before): a copy published twice must be seen.
+    const messages = await readWholeTopic([endpoints.kafkaBrokers], TOPICS.contactInbound.name, {
       timeoutMs: 60_000,
     });
     const ids = messages.map((m) => m.message.headers?.['optstream-event-id']?.toString());
@@ -159,11 +172,7 @@ describe('durability: the broker goes away while webhooks keep coming', () => {
 
   /** Every message now on `topic` (up to its end offsets), as the providerEventRef it carries. */
   async function providerRefsOnTopic(topic: string): Promise<string[]> {
-    const admin = new Kafka({ brokers: [endpoints.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-    const count = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    const messages = await readTopic([endpoints.kafkaBrokers], topic, { count, timeoutMs: 60_000 });
+    const messages = await readWholeTopic([endpoints.kafkaBrokers], topic, { timeoutMs: 60_000 });
     const values = await Promise.all(messages.map((m) => h.codec.decode<ContactInbound>(m.message.value)));
     return values.map((v) => v.source.providerEventRef);
   }

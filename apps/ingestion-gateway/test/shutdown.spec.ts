@@ -7,6 +7,7 @@ import { TOPICS } from '@optstream/contracts';
 import { OPTSTREAM_EVENT_NAMESPACE } from '@optstream/ingestion-domain';
 import {
   freePort,
+  holdRequest,
   spawnService,
   tailTopic,
   testKafkaConfig,
@@ -40,22 +41,25 @@ describe('ingestion-gateway: graceful shutdown on SIGTERM (real process)', () =>
     try {
       const messageIds = Array.from({ length: 40 }, () => randomUUID());
       const answers: { messageId: string; outcome: number | string; at: number }[] = [];
+      const headers = {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      };
+      const track = (messageId: string) =>
+        JSON.stringify({
+          type: 'track',
+          event: 'Marketing Preference Updated',
+          userId: randomUUID(),
+          messageId,
+          timestamp: new Date().toISOString(),
+          properties: { channel: 'email', new_status: 'unsubscribed', source_of_change: 'Shutdown Test' },
+        });
+      // One request surely in flight when SIGTERM comes: begun, its body held back until closing started.
+      // (The burst alone may be answered in full, in one group commit, before the signal is handled.)
+      const heldId = randomUUID();
+      const held = await holdRequest(`${gateway.url}/v1/track`, { headers, body: track(heldId) });
       const requests = messageIds.map((messageId) =>
-        fetch(`${gateway.url}/v1/track`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
-          },
-          body: JSON.stringify({
-            type: 'track',
-            event: 'Marketing Preference Updated',
-            userId: randomUUID(),
-            messageId,
-            timestamp: new Date().toISOString(),
-            properties: { channel: 'email', new_status: 'unsubscribed', source_of_change: 'Shutdown Test' },
-          }),
-        }).then(
+        fetch(`${gateway.url}/v1/track`, { method: 'POST', headers, body: track(messageId) }).then(
           (r) => void answers.push({ messageId, outcome: r.status, at: Date.now() }),
           (error: unknown) => void answers.push({ messageId, outcome: String(error), at: Date.now() }),
         ),
@@ -63,7 +67,12 @@ describe('ingestion-gateway: graceful shutdown on SIGTERM (real process)', () =>
       // The first answer shows the gateway is working through the burst: stop it now.
       await waitFor(() => answers.length > 0, { description: 'a first answer' });
       const signalledAt = Date.now();
-      const exit = await gateway.terminate('SIGTERM');
+      const exiting = gateway.terminate('SIGTERM');
+      await waitFor(() => gateway.output().includes('closing HTTP'), { description: 'the gateway closing' });
+      const heldAnswer = await held.release();
+      expect(heldAnswer.status).toBe(200);
+      answers.push({ messageId: heldId, outcome: heldAnswer.status, at: Date.now() });
+      const exit = await exiting;
       await Promise.all(requests);
 
       expect(exit).toMatchObject({ code: 0, signal: null });

@@ -8,9 +8,24 @@ jest.setTimeout(120_000);
  * The gateway's answer to the most expensive body a sender can make within the body limit, signed or not.
  * A benchmark-style guard: each body is sent a few times and the fastest answer must stay within the bound
  * (a loaded CI machine slows some answers, never all of them; a quadratic parse took seconds for each).
+ * The bound is 100 ms on an idle machine; on a loaded one (the suite shares 2 cores with other workers)
+ * it grows with a baseline measured right before, in the same process: the fastest answer to a health
+ * check, a few milliseconds when idle. LOAD_FACTOR of it stays far below the seconds a quadratic parse took.
  */
 const BOUND_MS = 100;
+const LOAD_FACTOR = 25;
 const TRIES = 3;
+
+/** The fastest of TRIES answers to `send`, in milliseconds. */
+async function fastest(send: () => Promise<unknown>): Promise<number> {
+  const timings: number[] = [];
+  for (let i = 0; i < TRIES; i++) {
+    const started = performance.now();
+    await send();
+    timings.push(performance.now() - started);
+  }
+  return Math.min(...timings);
+}
 const LIMIT = 1024 * 1024;
 
 const repeatTo = (unit: string, bytes: number): string => unit.repeat(Math.floor(bytes / unit.length));
@@ -25,6 +40,7 @@ describe('ingestion-gateway answers the worst body up to the size limit quickly'
   const deepJson = repeatTo('[', LIMIT - 16);
   const manyEvents = `[${repeatTo('{},', LIMIT - 16).slice(0, -1)}]`;
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const healthCheck = () => fetch(h.url('/health/live')).then((r) => r.arrayBuffer());
   const json = { 'content-type': 'application/json' };
 
   // Zip bombs within the body limit: about 1 GiB of zeros once inflated.
@@ -101,24 +117,23 @@ describe('ingestion-gateway answers the worst body up to the size limit quickly'
   it.each(cases)(
     '%s: answered with the expected refusal within the bound',
     async (_, path, body, headers, status) => {
-      const timings: number[] = [];
-      for (let i = 0; i < TRIES; i++) {
-        const started = performance.now();
-        const answer = await h.post(path, body(), headers());
-        timings.push(performance.now() - started);
-        expect(answer.status).toBe(status);
-      }
-      expect(Math.min(...timings)).toBeLessThan(BOUND_MS);
+      const baseline = await fastest(healthCheck);
+      const worst = await fastest(async () =>
+        expect((await h.post(path, body(), headers())).status).toBe(status),
+      );
+      expect(worst).toBeLessThan(Math.max(BOUND_MS, LOAD_FACTOR * baseline));
     },
   );
 
   it('a health check sent while the worst form body is parsed is not held up', async () => {
+    const alone = await fastest(healthCheck);
     const worst = h.post('/webhooks/twilio/sms', repeatedKeys, form);
     const started = performance.now();
     const health = await fetch(h.url('/health/live'));
     const waited = performance.now() - started;
     expect(health.status).toBe(200);
     expect((await worst).status).toBe(413);
-    expect(waited).toBeLessThan(1_000);
+    // The quadratic parse held it for seconds; a loaded machine slows a health check on its own too.
+    expect(waited).toBeLessThan(Math.max(1_000, 4 * LOAD_FACTOR * alone));
   });
 });

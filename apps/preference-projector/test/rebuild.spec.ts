@@ -89,9 +89,15 @@ describe('rebuild: replay from offset 0 into a new version, swap atomically, ide
              ON p.projection = $1 AND h.projection_version = p.active_version`,
           [h.config.PROJECTION_NAME],
         );
-        return Number(rows[0]?.n) === distinct;
+        // The identity topic is consumed beside the preferences topic, not before it: wait for both.
+        const linked: { n: string }[] = await db.query(
+          `SELECT count(*) AS n FROM preferences.identifiers i JOIN preferences.projections p
+             ON p.projection = $1 AND i.projection_version = p.active_version`,
+          [h.config.PROJECTION_NAME],
+        );
+        return Number(rows[0]?.n) === distinct && Number(linked[0]?.n) === identity.length;
       },
-      { description: `${distinct} history rows in the live model` },
+      { description: `${distinct} history rows and ${identity.length} identifiers in the live model` },
     );
     const live = await activeVersion(db, h.config.PROJECTION_NAME);
     expect(live).not.toBeNull();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { freePort, spawnService, waitFor, type ServiceProcess } from '@optstream/testing';
+import { freePort, holdRequest, spawnService, waitFor, type ServiceProcess } from '@optstream/testing';
 import { ADMIN_KEY, preference, ProjectorHarness } from './projector-harness';
 
 jest.setTimeout(90_000);
@@ -40,6 +40,12 @@ describe('preference-projector: graceful shutdown on SIGTERM (real process)', ()
         ids.slice(i, i + 100).map((id) => preference(id, 'email', 'unsubscribed', 10)),
       );
     await waitFor(() => h.states.messages.length > 0, { timeoutMs: 30_000, description: 'a first state' });
+    // One request surely in flight when SIGTERM comes: begun, its body held back until closing started.
+    // (The lookups alone may all be answered before the signal is handled.)
+    const held = await holdRequest(`${projector.url}/v1/lookup`, {
+      headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
+      body: JSON.stringify({ email: 'held.lookup@example.com' }),
+    });
     // Read-API callers on keep-alive connections (fetch keeps them alive) with lookups in flight:
     // they are answered, and their connections must not hold the close open.
     const answers: (number | string)[] = [];
@@ -50,7 +56,12 @@ describe('preference-projector: graceful shutdown on SIGTERM (real process)', ()
       ),
     );
     await waitFor(() => answers.length > 0, { description: 'a first read-API answer' });
-    const exit = await projector.terminate('SIGTERM');
+    const exiting = projector.terminate('SIGTERM');
+    await waitFor(() => projector.output().includes('closing the read API'), {
+      description: 'the projector closing',
+    });
+    answers.push((await held.release()).status);
+    const exit = await exiting;
     await Promise.all(lookups);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(GRACE_MS);

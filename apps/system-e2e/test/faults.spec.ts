@@ -29,7 +29,7 @@ const brazeStatus = (value: string | undefined): Status | undefined =>
  * platforms hold exactly what the accepted inputs imply, nothing is duplicated, nothing dead-lettered.
  */
 describe('fault tolerance under steady load', () => {
-  const h = new SystemHarness(1);
+  const h = new SystemHarness();
   const contacts = Array.from({ length: CONTACTS }, () => newId());
   const report: Record<string, unknown> = {};
   let load: SteadyLoad;
@@ -132,6 +132,8 @@ describe('fault tolerance under steady load', () => {
     };
     const acceptedKeys = new Set(load.accepted.map(changeKey));
     const indeterminateKeys = new Set(load.indeterminate.map(changeKey));
+    const strangersIn = (entries: readonly AcceptedChange[]) =>
+      entries.filter((e) => !acceptedKeys.has(changeKey(e)) && !indeterminateKeys.has(changeKey(e)));
     const landed = await waitFor(
       async () => {
         const found = await history();
@@ -141,15 +143,23 @@ describe('fault tolerance under steady load', () => {
       { timeoutMs: 180_000, intervalMs: 2_000, description: 'every accepted change in the history' },
     );
     expect(new Set(landed.eventIds).size).toBe(landed.eventIds.length);
-    const strangers = landed.entries.filter(
-      (e) => !acceptedKeys.has(changeKey(e)) && !indeterminateKeys.has(changeKey(e)),
-    );
-    expect(strangers).toEqual([]);
+    expect(strangersIn(landed.entries)).toEqual([]);
     report['historyEntries'] = landed.entries.length;
-    const expected = expectedStates(landed.entries);
-    report['contacts'] = expected.size;
 
-    // The read model converges on exactly what the accepted inputs imply.
+    /*
+     * What each contact must hold is computed from the history as it is at each check, not once: a change
+     * whose answer was lost (indeterminate: the gateway was killed mid-request, or recovered it from its
+     * spool after the restart) may land after every accepted one did, and then rightly moves the read
+     * model and the platforms. A model frozen before it would wait for a state that never comes.
+     */
+    const mismatches = async (read: (id: string) => Promise<Partial<Record<Channel, Status>>>) => {
+      const { entries } = await history();
+      const wrong: string[] = strangersIn(entries).map((e) => `stranger ${changeKey(e)}`);
+      const expected = expectedStates(entries);
+      report['contacts'] = expected.size;
+      for (const [id, want] of expected) if (canonical(await read(id)) !== canonical(want)) wrong.push(id);
+      return wrong;
+    };
     const readModel = async (id: string) => {
       const contact = await h.contact(id);
       const channels: Partial<Record<Channel, Status>> = {};
@@ -159,11 +169,7 @@ describe('fault tolerance under steady load', () => {
       }
       return channels;
     };
-    const mismatches = async (read: (id: string) => Promise<Partial<Record<Channel, Status>>>) => {
-      const wrong: string[] = [];
-      for (const [id, want] of expected) if (canonical(await read(id)) !== canonical(want)) wrong.push(id);
-      return wrong;
-    };
+    // The read model converges on exactly what the accepted inputs imply.
     await waitFor(async () => (await mismatches(readModel)).length === 0, {
       timeoutMs: 180_000,
       intervalMs: 2_000,
@@ -187,14 +193,25 @@ describe('fault tolerance under steady load', () => {
       intervalMs: 2_000,
       description: 'Braze holds every contact final state',
     });
-    for (const [id, want] of expected) {
-      if (want.push === undefined) continue;
+    // OneSignal is kept by another connector (push), which may still be catching up when Braze is done:
+    // its own wait. Only push is compared (the seeded user has one push subscription).
+    const onesignalPush = async (id: string, want: Partial<Record<Channel, Status>>) => {
+      if (want.push === undefined) return true;
       const user = await h.simulators.onesignalUser(id);
-      expect({ id, enabled: user?.subscriptions[0]?.enabled }).toEqual({
-        id,
-        enabled: want.push === 'subscribed',
-      });
-    }
+      return user?.subscriptions[0]?.enabled === (want.push === 'subscribed');
+    };
+    await waitFor(
+      async () => {
+        const expected = expectedStates((await history()).entries);
+        for (const [id, want] of expected) if (!(await onesignalPush(id, want))) return false;
+        return true;
+      },
+      {
+        timeoutMs: 180_000,
+        intervalMs: 2_000,
+        description: 'OneSignal holds every contact final push state',
+      },
+    );
 
     // Every input was valid, so every dead-letter topic is empty.
     const kafka = new Kafka({ brokers: h.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING });

@@ -327,12 +327,19 @@ describe('optstream end to end: an opt-out on any channel reaches every platform
       timestamp: new Date().toISOString(),
       properties: { channel: 'push', new_status: 'unsubscribed', source_of_change: 'Mobile App Settings' },
     });
+    // At both platforms counted below: the email connector serves them side by side, so the barrier at
+    // Mailchimp says nothing about Braze yet.
     await waitFor(
-      async () =>
-        (await h.simulators.mailchimpMember(LOCAL_MAILCHIMP_LIST_ID, person.email))?.merge_fields[
-          'PUSHSTATUS'
-        ] === 'unsubscribed',
-      { timeoutMs: 30_000, description: 'barrier delivered to Mailchimp' },
+      async () => {
+        const [mailchimp, braze] = await Promise.all([
+          h.simulators.mailchimpMember(LOCAL_MAILCHIMP_LIST_ID, person.email),
+          h.simulators.brazeUser(person.externalId),
+        ]);
+        return (
+          mailchimp?.merge_fields['PUSHSTATUS'] === 'unsubscribed' && braze?.push_subscribe === 'unsubscribed'
+        );
+      },
+      { timeoutMs: 30_000, description: 'barrier delivered to Mailchimp and Braze' },
     );
     // The echo reached no platform (a same-status change publishes no state): only the barrier did.
     expect(await memberWrites()).toBe(writesBefore + 1);

@@ -3,56 +3,60 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { kafkaConfigSchema, loadConfig, type KafkaConfig } from '@optstream/config';
 import { createKafkaClient, AvroCodec, provisionContracts } from '@optstream/kafka';
-import {
-  down,
-  loadStackSettings,
-  ownStackEnv,
-  stackEndpoints,
-  testPort,
-  up,
-  type StackSettings,
-} from '@optstream/local-stack';
+import { down, loadStackSettings, stackEndpoints, up, type StackSettings } from '@optstream/local-stack';
 import {
   generateSystemSecrets,
   createLocalSystem,
   LocalSystem,
-  servicePorts,
   SYSTEM_SERVICES,
   type ServiceName,
   type SystemSecrets,
 } from '@optstream/local-system';
 import { SimulatorClient, WebhookSender } from '@optstream/provider-simulators';
-
-/**
- * Each suite gets a slot: its own stack ports and service ports (every default shifted), so the suites
- * run side by side and next to a developer's `npm start`.
- */
-const SLOTS = [
-  { services: 20_000, kafka: 39092, controller: 39093, registry: 38181, management: 39101, postgres: 55469 },
-  { services: 30_000, kafka: 49092, controller: 49093, registry: 48181, management: 49101, postgres: 55479 },
-] as const;
+import { freePorts } from '@optstream/testing';
 
 /**
  * The whole optstream system for the end-to-end and fault suites: a stack of its own (fresh topics,
- * restartable broker), the provider simulators and every service as its own process.
+ * restartable broker), the provider simulators and every service as its own process. Every port (the
+ * stack's and each service's) is one that is free when the suite starts: suites run side by side, next to
+ * a developer's `npm start`, other checkouts' stacks and clean-clone runs (fixed numbers collided there).
  */
 export class SystemHarness {
   readonly root = mkdtempSync(join(tmpdir(), 'optstream-e2e-'));
-  readonly ports: Record<ServiceName, number>;
   readonly secrets: SystemSecrets = generateSystemSecrets();
-  readonly stack: StackSettings;
+  /** Chosen by `start`. */
+  ports!: Record<ServiceName, number>;
+  /** Chosen by `start`. */
+  stack!: StackSettings;
   system!: LocalSystem;
   kafka!: KafkaConfig;
   codec!: AvroCodec;
   simulators!: SimulatorClient;
   webhooks!: WebhookSender;
 
-  constructor(slot: 0 | 1 = 0) {
-    const ports = SLOTS[slot];
-    this.ports = servicePorts(testPort(ports.services));
+  constructor() {
     // mkdtemp makes a 0700 folder; PostgreSQL runs as its own user when we are root and must reach it.
     chmodSync(this.root, 0o755);
-    const env = ownStackEnv(this.root, resolve(__dirname, '../../../.stack/cache'), ports);
+  }
+
+  private async choosePorts(): Promise<void> {
+    const free = await freePorts(SYSTEM_SERVICES.length + 5);
+    const [kafka, controller, registry, management, postgres] = free.splice(0, 5).map(String);
+    this.ports = Object.fromEntries(SYSTEM_SERVICES.map((s, i) => [s.name, free[i]])) as Record<
+      ServiceName,
+      number
+    >;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OPTSTREAM_STACK_DIR: this.root,
+      OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
+      OPTSTREAM_KAFKA_PORT: kafka,
+      OPTSTREAM_KAFKA_CONTROLLER_PORT: controller,
+      OPTSTREAM_REGISTRY_PORT: registry,
+      OPTSTREAM_REGISTRY_MANAGEMENT_PORT: management,
+      OPTSTREAM_POSTGRES_PORT: postgres,
+    };
+    delete env['OPTSTREAM_EXTERNAL_DATABASE_URL'];
     this.stack = loadStackSettings(env);
   }
 
@@ -73,6 +77,7 @@ export class SystemHarness {
   }
 
   async start(extra: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<void> {
+    await this.choosePorts();
     const endpoints = await up(this.stack, () => undefined);
     this.kafka = loadConfig('e2e', kafkaConfigSchema, {
       KAFKA_BROKERS: endpoints.kafkaBrokers,
@@ -114,7 +119,7 @@ export class SystemHarness {
 
   async stop(): Promise<void> {
     await this.system?.stop();
-    await down(this.stack, () => undefined);
+    if (this.stack) await down(this.stack, () => undefined);
     // OPTSTREAM_E2E_KEEP=1 keeps the stack's data and every service's log for a post-mortem.
     if (process.env['OPTSTREAM_E2E_KEEP'] === '1') console.warn(`e2e: kept ${this.root}`);
     else rmSync(this.root, { recursive: true, force: true });

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { pidFile } from '../processes';
-import { ownStackEnv } from '../own-stack';
-import { loadStackSettings, stackEndpoints, StackSettings } from '../settings';
+import { freePorts } from '@optstream/testing';
+import { loadStackSettings, stackEndpoints, type StackEndpoints, type StackSettings } from '../settings';
 import { down, reset, status, up } from '../stack';
 
 jest.setTimeout(240_000);
@@ -19,24 +19,37 @@ describe('local stack lifecycle', () => {
   const root = mkdtempSync(join(tmpdir(), 'optstream-stack-'));
   // mkdtemp makes a 0700 folder; PostgreSQL runs as its own user when we are root and must reach its data.
   chmodSync(root, 0o755);
-  const env = ownStackEnv(root, resolve(__dirname, '../../../.stack/cache'), {
-    kafka: 19092,
-    controller: 19093,
-    registry: 18081,
-    management: 19001,
-    postgres: 55439,
-  });
-  const s: StackSettings = loadStackSettings(env);
-  const e = stackEndpoints(s);
+  // Ports free now, not fixed numbers: another checkout's suite (or a clean-clone run) may hold those.
+  let env: NodeJS.ProcessEnv;
+  let s: StackSettings;
+  let e: StackEndpoints;
+  let kafka: Kafka;
   const quiet = () => undefined;
 
+  beforeAll(async () => {
+    const [kafkaPort, controller, registry, management, postgres] = (await freePorts(5)).map(String);
+    env = {
+      ...process.env,
+      OPTSTREAM_STACK_DIR: root,
+      OPTSTREAM_STACK_CACHE: resolve(__dirname, '../../../.stack/cache'),
+      OPTSTREAM_KAFKA_PORT: kafkaPort,
+      OPTSTREAM_KAFKA_CONTROLLER_PORT: controller,
+      OPTSTREAM_REGISTRY_PORT: registry,
+      OPTSTREAM_REGISTRY_MANAGEMENT_PORT: management,
+      OPTSTREAM_POSTGRES_PORT: postgres,
+    };
+    delete env['OPTSTREAM_EXTERNAL_DATABASE_URL'];
+    s = loadStackSettings(env);
+    e = stackEndpoints(s);
+    kafka = new Kafka({ brokers: [e.kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+  });
+
   afterAll(async () => {
-    await down(s, quiet);
+    if (s) await down(s, quiet);
     rmSync(root, { recursive: true, force: true });
   });
 
   const pids = async () => Object.fromEntries((await status(s)).map((c) => [c.name, c.pid]));
-  const kafka = new Kafka({ brokers: [e.kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
 
   function statusCli(): { code: number | null; output: string } {
     const run = spawnSync(

@@ -42,3 +42,27 @@ export async function readTopic(
     await reader.stop();
   }
 }
+
+/**
+ * Every message on the topic now: as many as its end offsets say, read from the beginning. For asserting
+ * that something is there exactly once: `readTopic` with the expected count returns as soon as that many
+ * arrived, and a duplicate fetched later would go unseen.
+ */
+export async function readWholeTopic(
+  brokers: readonly string[],
+  topic: string,
+  { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+): Promise<ReadMessage[]> {
+  const admin = new Kafka({
+    clientId: 'optstream-test-reader',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  const offsets = await waitFor(() => admin.fetchTopicOffsets(topic), {
+    timeoutMs,
+    description: `the end offsets of ${topic}`,
+  }).finally(() => admin.disconnect());
+  const count = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  return readTopic(brokers, topic, { count, timeoutMs });
+}

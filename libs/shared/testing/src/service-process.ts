@@ -21,12 +21,31 @@ export interface ServiceProcess {
 
 /** A port that was free a moment ago (the service binds it itself). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error('no port');
+  return port;
+}
+
+/**
+ * `count` distinct ports that were free a moment ago: all held open together, so none is handed out
+ * twice. For a stack of a test's own, instead of fixed numbers another checkout's run may hold.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(async (server) => {
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        const address = server.address();
+        if (typeof address !== 'object' || address === null) throw new Error('no port');
+        return address.port;
+      }),
+    );
+  } finally {
+    await Promise.all(
+      servers.map((server) => new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()))),
+    );
+  }
 }
 
 /**

@@ -6,6 +6,12 @@ export interface TopicTail {
   readonly messages: readonly KafkaMessage[];
   /** Waits until `count` messages matching `predicate` arrived; returns them. */
   until(predicate: (m: KafkaMessage) => boolean, count?: number, timeoutMs?: number): Promise<KafkaMessage[]>;
+  /**
+   * Waits until this tail has read everything on the topic now: its position on every partition has
+   * reached the end offset read at this call. Before asserting on the whole of `messages` (a count, that
+   * something is absent): a message acknowledged by Kafka may not have been fetched by the tail yet.
+   */
+  readToEnd(timeoutMs?: number): Promise<readonly KafkaMessage[]>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +34,8 @@ export async function tailTopic(brokers: readonly string[], topic: string): Prom
     description: `the end offsets of ${topic}`,
   }).finally(() => admin.disconnect());
   const messages: KafkaMessage[] = [];
+  // The next offset to read per partition (the producers here use no transactions: offsets are dense).
+  const next = new Map(ends.map((end) => [end.partition, Number(end.offset)]));
   const reader = await openReader(kafka, {
     topics: [topic],
     groupId: readerGroupId('test-tail'),
@@ -36,7 +44,10 @@ export async function tailTopic(brokers: readonly string[], topic: string): Prom
     eachBatch: async ({ batch, resolveOffset }) => {
       messages.push(...batch.messages);
       const last = batch.messages[batch.messages.length - 1];
-      if (last) resolveOffset(last.offset);
+      if (last) {
+        resolveOffset(last.offset);
+        next.set(batch.partition, Number(last.offset) + 1);
+      }
     },
   });
   return {
@@ -49,6 +60,19 @@ export async function tailTopic(brokers: readonly string[], topic: string): Prom
         },
         { timeoutMs, description: `${count} matching message(s) on ${topic}` },
       );
+    },
+    async readToEnd(timeoutMs = 20_000) {
+      const admin = kafka.admin();
+      await admin.connect();
+      const now = await waitFor(() => admin.fetchTopicOffsets(topic), {
+        timeoutMs,
+        description: `the end offsets of ${topic}`,
+      }).finally(() => admin.disconnect());
+      await waitFor(() => now.every((end) => (next.get(end.partition) ?? 0) >= Number(end.offset)), {
+        timeoutMs,
+        description: `the tail of ${topic} to reach its end offsets`,
+      });
+      return messages;
     },
     stop: () => reader.stop(),
   };
