@@ -1,20 +1,15 @@
 import type { IdentityEvent } from '@optstream/contracts';
-import type { DataKey, DataKeyStore } from '@optstream/identity-data-access';
+import type { DataKey } from '@optstream/identity-data-access';
 import type { IdentityDecision } from '@optstream/identity-domain';
 import { identifierAssociatedData, seal } from '@optstream/pii-crypto';
 
 /**
  * Turns a decided identity event into the identity.v1 event: the plaintext identifier is sealed under
- * the data key of the contact the event is about, with (externalId, kind) as associated data, so the
- * sealed value cannot be passed off as another contact's or another kind. The plaintext goes no further.
+ * the data key of the contact the event is about (`dataKeys`, fetched for the whole batch at once),
+ * with (externalId, kind) as associated data, so the sealed value cannot be passed off as another
+ * contact's or another kind. The plaintext goes no further.
  */
-export const sealIdentity = async (keys: DataKeyStore, decision: IdentityDecision): Promise<IdentityEvent> =>
-  decision.identifier === null
-    ? sealWith(new Map(), decision)
-    : sealWith(new Map([[decision.externalId, await keys.keyFor(decision.externalId)]]), decision);
-
-/** The same, with the data keys already fetched (a batch fetches all of them at once). */
-export const sealWith = (
+export const sealIdentity = (
   dataKeys: ReadonlyMap<string, DataKey>,
   decision: IdentityDecision,
 ): IdentityEvent => {

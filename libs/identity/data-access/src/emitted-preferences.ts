@@ -4,6 +4,7 @@ import type {
   SourceSystem,
   SubscriptionStatus,
 } from '@optstream/contracts';
+import { chunks } from './chunks';
 import { selectRows, type Queryable } from './queryable';
 
 /** A contact's latest emitted consent on one channel: what a merge re-emits for the survivor. */
@@ -18,37 +19,10 @@ export interface EmittedPreference {
 }
 
 /**
- * Keeps the latest preference per (contact, channel) by the log's own rule (rule 3 of docs/architecture.md): later occurredAt
- * wins; on an exact tie unsubscribed wins, then the greater eventId. So a re-emitted, older state never
- * overwrites newer state already on the survivor, and the outcome does not depend on arrival order.
- */
-export const rememberPreference = async (q: Queryable, event: MarketingPreferenceUpdated): Promise<void> => {
-  await q.query(
-    `INSERT INTO identity.emitted_preferences AS p
-       (external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (external_id, channel) DO UPDATE SET
-       event_id = EXCLUDED.event_id, new_status = EXCLUDED.new_status,
-       source_of_change = EXCLUDED.source_of_change, source_system = EXCLUDED.source_system,
-       provider_event_ref = EXCLUDED.provider_event_ref, occurred_at = EXCLUDED.occurred_at
-     WHERE (EXCLUDED.occurred_at, EXCLUDED.new_status = 'unsubscribed', EXCLUDED.event_id)
-         > (p.occurred_at, p.new_status = 'unsubscribed', p.event_id)`,
-    [
-      event.externalId,
-      event.channel,
-      event.eventId,
-      event.newStatus,
-      event.sourceOfChange,
-      event.source.system,
-      event.source.providerEventRef,
-      event.occurredAt,
-    ],
-  );
-};
-
-/**
- * Whether `candidate` replaces `current` as the latest preference of one contact and channel: the rule
- * of rememberPreference's upsert (later occurredAt; on a tie unsubscribed; then the greater eventId).
+ * Whether `candidate` replaces `current` as the latest preference of one contact and channel: the
+ * log's own rule (rule 3 of docs/architecture.md): later occurredAt wins; on an exact tie unsubscribed
+ * wins, then the greater eventId. So a re-emitted, older state never overwrites newer state already on
+ * the survivor, and the outcome does not depend on arrival order. `upsertPreferences` applies the same.
  */
 export const supersedes = (
   candidate: Pick<EmittedPreference, 'occurredAt' | 'newStatus' | 'eventId'>,
@@ -72,21 +46,84 @@ interface Row {
   occurred_at: string;
 }
 
-/** The contact's latest emitted preference per channel, in channel order. */
-export const emittedPreferences = async (q: Queryable, externalId: string): Promise<EmittedPreference[]> => {
+/** The latest emitted preference per channel of each contact (channel order), for re-emits after merges. */
+export const emittedPreferencesOf = async (
+  q: Queryable,
+  externalIds: readonly string[],
+): Promise<Map<string, EmittedPreference[]>> => {
+  const out = new Map<string, EmittedPreference[]>();
+  if (externalIds.length === 0) return out;
   const rows = await selectRows<Row>(
     q,
-    `SELECT * FROM identity.emitted_preferences WHERE external_id = $1 ORDER BY channel`,
-    [externalId],
+    `SELECT * FROM identity.emitted_preferences WHERE external_id = ANY($1::text[]) ORDER BY external_id, channel`,
+    [[...externalIds]],
   );
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    externalId: r.external_id,
-    channel: r.channel,
-    newStatus: r.new_status,
-    sourceOfChange: r.source_of_change,
-    source: { system: r.source_system, providerEventRef: r.provider_event_ref },
-    // bigint comes back as a string from node-postgres; epoch ms fits a double exactly.
-    occurredAt: Number(r.occurred_at),
-  }));
+  for (const r of rows) {
+    const list = out.get(r.external_id) ?? [];
+    list.push({
+      eventId: r.event_id,
+      externalId: r.external_id,
+      channel: r.channel,
+      newStatus: r.new_status,
+      sourceOfChange: r.source_of_change,
+      source: { system: r.source_system, providerEventRef: r.provider_event_ref },
+      // bigint comes back as a string from node-postgres; epoch ms fits a double exactly.
+      occurredAt: Number(r.occurred_at),
+    });
+    out.set(r.external_id, list);
+  }
+  return out;
+};
+
+/** One statement cannot update a row twice: the events are reduced by the log's rule first. */
+export const latestPerContactAndChannel = (
+  events: readonly MarketingPreferenceUpdated[],
+): MarketingPreferenceUpdated[] => {
+  const latest = new Map<string, MarketingPreferenceUpdated>();
+  for (const e of events) {
+    const key = `${e.externalId}\u0000${e.channel}`;
+    const current = latest.get(key);
+    if (current === undefined || supersedes(e, current)) latest.set(key, e);
+  }
+  return [...latest.values()];
+};
+
+/** The 8 array parameters `upsertPreferences` reads, in its column order. */
+export const preferenceColumns = (events: readonly MarketingPreferenceUpdated[]): unknown[] => [
+  events.map((e) => e.externalId),
+  events.map((e) => e.channel),
+  events.map((e) => e.eventId),
+  events.map((e) => e.newStatus),
+  events.map((e) => e.sourceOfChange),
+  events.map((e) => e.source.system),
+  events.map((e) => e.source.providerEventRef),
+  events.map((e) => e.occurredAt),
+];
+
+/**
+ * The upsert of `<schema>.emitted_preferences` from the 8 arrays starting at parameter `first`: the
+ * stored row is replaced only by a later one (`supersedes`), whatever the arrival order.
+ */
+export const upsertPreferences = (schema: string, first: number): string => {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO ${schema}.emitted_preferences AS p
+         (external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at)
+       SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::bigint[])
+       ON CONFLICT (external_id, channel) DO UPDATE SET
+         event_id = EXCLUDED.event_id, new_status = EXCLUDED.new_status,
+         source_of_change = EXCLUDED.source_of_change, source_system = EXCLUDED.source_system,
+         provider_event_ref = EXCLUDED.provider_event_ref, occurred_at = EXCLUDED.occurred_at
+       WHERE (EXCLUDED.occurred_at, EXCLUDED.new_status = 'unsubscribed', EXCLUDED.event_id)
+           > (p.occurred_at, p.new_status = 'unsubscribed', p.event_id)`;
+};
+
+/** Remembers the latest emitted preference per (contact, channel) in `<schema>` (a rebuild's tables). */
+export const rememberPreferences = async (
+  q: Queryable,
+  events: readonly MarketingPreferenceUpdated[],
+  schema: string,
+): Promise<void> => {
+  for (const chunk of chunks(latestPerContactAndChannel(events))) {
+    await q.query(upsertPreferences(schema, 1), preferenceColumns(chunk));
+  }
 };

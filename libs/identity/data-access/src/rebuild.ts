@@ -1,5 +1,6 @@
 import type { IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contracts';
-import { insertContacts, insertIdentifiers, rememberPreferences } from './batch';
+import { rememberPreferences } from './emitted-preferences';
+import { insertContacts, insertIdentifiers } from './rebuild-rows';
 import { GraphModel } from './graph-model';
 import { selectRows, type Queryable } from './queryable';
 
