@@ -1,5 +1,6 @@
 import type { ContactInbound, IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contracts';
 import {
+  emittedPreferenceKey,
   emittedPreferencesOf,
   supersedes,
   type DataKey,
@@ -10,7 +11,7 @@ import {
 } from '@optstream/identity-data-access';
 import type { Decision, DeriveId } from '@optstream/identity-domain';
 import { reemitFrom } from './reemit';
-import { sealIdentity } from './seal-identity';
+import { carriesProofOfConsent, sealIdentity, sealProofOfConsent } from './seal-identity';
 
 /** A fact the decider accepted, with its decisions. */
 export interface AcceptedFact {
@@ -34,7 +35,7 @@ export const materialize = async (
   accepted: readonly AcceptedFact[],
 ): Promise<Resolution[]> => {
   const all = accepted.flatMap((a) => a.decisions);
-  const dataKeys = await dataKeysFor(deps.keys, all);
+  const dataKeys = await dataKeysFor(deps.keys, accepted);
   const emitted = await EmittedSoFar.load(
     q,
     all.flatMap((d) => (d.type === 'reemit_preferences' ? [d.from] : [])),
@@ -47,10 +48,12 @@ export const materialize = async (
         case 'publish_identity':
           identityEvents.push(sealIdentity(dataKeys, decision.event));
           break;
-        case 'publish_preference':
-          preferenceEvents.push(decision.event);
-          emitted.remember(decision.event);
+        case 'publish_preference': {
+          const event = sealProofOfConsent(dataKeys, fact, decision.event);
+          preferenceEvents.push(event);
+          emitted.remember(event);
           break;
+        }
         case 'reemit_preferences':
           for (const e of reemitFrom(deps.deriveId, decision, emitted.latestOf(decision.from))) {
             preferenceEvents.push(e);
@@ -65,19 +68,26 @@ export const materialize = async (
   });
 };
 
-/** The keys of every contact an identifier is sealed for (DataKeyDestroyedError for an erased one). */
+/**
+ * The keys of every contact something is sealed for: an identifier, or a fact's proof of consent
+ * (DataKeyDestroyedError for an erased one).
+ */
 const dataKeysFor = async (
   keys: DataKeyStore,
-  decisions: readonly Decision[],
+  accepted: readonly AcceptedFact[],
 ): Promise<ReadonlyMap<string, DataKey>> => {
-  const sealedFor = decisions.flatMap((d) =>
-    d.type === 'publish_identity' && d.event.identifier !== null ? [d.event.externalId] : [],
+  const sealedFor = accepted.flatMap(({ fact, decisions }) =>
+    decisions.flatMap((d) => {
+      if (d.type === 'publish_identity') return d.event.identifier !== null ? [d.event.externalId] : [];
+      if (d.type === 'publish_preference') return carriesProofOfConsent(fact) ? [d.event.externalId] : [];
+      return [];
+    }),
   );
   return sealedFor.length > 0 ? keys.keysFor(sealedFor) : new Map();
 };
 
 /**
- * The latest emitted preference per channel of the contacts a merge in the batch absorbs: loaded
+ * The latest emitted preference per channel and topic of the contacts a merge in the batch absorbs: loaded
  * once, then kept current with the batch's own events in fact order, so a merge re-emits what the
  * absorbed contact held at that point of the batch.
  */
@@ -91,7 +101,7 @@ class EmittedSoFar {
   static async load(q: Queryable, absorbed: readonly string[]): Promise<EmittedSoFar> {
     const byContact = new Map<string, Map<string, EmittedPreference>>();
     for (const [id, list] of await emittedPreferencesOf(q, absorbed)) {
-      byContact.set(id, new Map(list.map((p) => [p.channel, p])));
+      byContact.set(id, new Map(list.map((p) => [emittedPreferenceKey(p), p])));
     }
     return new EmittedSoFar(byContact, absorbed.length > 0);
   }
@@ -99,15 +109,17 @@ class EmittedSoFar {
   remember(e: EmittedPreference): void {
     if (!this.tracking) return;
     const channels = this.byContact.get(e.externalId) ?? new Map<string, EmittedPreference>();
-    const current = channels.get(e.channel);
-    if (current === undefined || supersedes(e, current)) channels.set(e.channel, e);
+    const key = emittedPreferenceKey(e);
+    const current = channels.get(key);
+    if (current === undefined || supersedes(e, current)) channels.set(key, e);
     this.byContact.set(e.externalId, channels);
   }
 
-  /** In channel order. */
+  /** In channel order, then topic order (the channel-wide one first), as the table orders them. */
   latestOf(externalId: string): EmittedPreference[] {
+    const order = (p: EmittedPreference): string => `${p.channel}\u0000${p.topic ?? ''}`;
     return [...(this.byContact.get(externalId)?.values() ?? [])].sort((a, b) =>
-      a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0,
+      order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type {
   Channel,
+  Evidence,
   MarketingPreferenceUpdated,
   SourceSystem,
   SubscriptionStatus,
@@ -7,11 +8,15 @@ import type {
 import { chunks } from './chunks';
 import { selectRows, type Queryable } from './queryable';
 
-/** A contact's latest emitted consent on one channel: what a merge re-emits for the survivor. */
+/** A contact's latest emitted consent on one channel or topic: what a merge re-emits for the survivor. */
 export interface EmittedPreference {
   readonly eventId: string;
   readonly externalId: string;
   readonly channel: Channel;
+  /** null: the whole channel. */
+  readonly topic?: string | null;
+  readonly evidence?: Evidence | null;
+  readonly pendingExpiresAt?: number | null;
   readonly newStatus: SubscriptionStatus;
   readonly sourceOfChange: string;
   readonly source: { readonly system: SourceSystem; readonly providerEventRef: string };
@@ -44,9 +49,15 @@ interface Row {
   source_system: SourceSystem;
   provider_event_ref: string;
   occurred_at: string;
+  topic: string;
+  evidence: Evidence | null;
+  pending_expires_at: string | null;
 }
 
-/** The latest emitted preference per channel of each contact (channel order), for re-emits after merges. */
+/**
+ * The latest emitted preference per channel and topic of each contact (channel, then topic order; the
+ * channel-wide one first), for re-emits after merges.
+ */
 export const emittedPreferencesOf = async (
   q: Queryable,
   externalIds: readonly string[],
@@ -55,7 +66,7 @@ export const emittedPreferencesOf = async (
   if (externalIds.length === 0) return out;
   const rows = await selectRows<Row>(
     q,
-    `SELECT * FROM identity.emitted_preferences WHERE external_id = ANY($1::text[]) ORDER BY external_id, channel`,
+    `SELECT * FROM identity.emitted_preferences WHERE external_id = ANY($1::text[]) ORDER BY external_id, channel, topic`,
     [[...externalIds]],
   );
   for (const r of rows) {
@@ -69,26 +80,34 @@ export const emittedPreferencesOf = async (
       source: { system: r.source_system, providerEventRef: r.provider_event_ref },
       // bigint comes back as a string from node-postgres; epoch ms fits a double exactly.
       occurredAt: Number(r.occurred_at),
+      topic: r.topic === '' ? null : r.topic,
+      evidence: r.evidence,
+      pendingExpiresAt: r.pending_expires_at === null ? null : Number(r.pending_expires_at),
     });
     out.set(r.external_id, list);
   }
   return out;
 };
 
+/** The row key of a preference: contact, channel and topic ('' = the whole channel). */
+export const emittedPreferenceKey = (
+  e: Pick<EmittedPreference, 'externalId' | 'channel' | 'topic'>,
+): string => `${e.externalId}\u0000${e.channel}\u0000${e.topic ?? ''}`;
+
 /** One statement cannot update a row twice: the events are reduced by the log's rule first. */
-export const latestPerContactAndChannel = (
+export const latestPerContactChannelTopic = (
   events: readonly MarketingPreferenceUpdated[],
 ): MarketingPreferenceUpdated[] => {
   const latest = new Map<string, MarketingPreferenceUpdated>();
   for (const e of events) {
-    const key = `${e.externalId}\u0000${e.channel}`;
+    const key = emittedPreferenceKey(e);
     const current = latest.get(key);
     if (current === undefined || supersedes(e, current)) latest.set(key, e);
   }
   return [...latest.values()];
 };
 
-/** The 8 array parameters `upsertPreferences` reads, in its column order. */
+/** The 11 array parameters `upsertPreferences` reads, in its column order. */
 export const preferenceColumns = (events: readonly MarketingPreferenceUpdated[]): unknown[] => [
   events.map((e) => e.externalId),
   events.map((e) => e.channel),
@@ -98,32 +117,38 @@ export const preferenceColumns = (events: readonly MarketingPreferenceUpdated[])
   events.map((e) => e.source.system),
   events.map((e) => e.source.providerEventRef),
   events.map((e) => e.occurredAt),
+  events.map((e) => e.topic ?? ''),
+  events.map((e) => (e.evidence == null ? null : JSON.stringify(e.evidence))),
+  events.map((e) => e.pendingExpiresAt ?? null),
 ];
 
 /**
- * The upsert of `<schema>.emitted_preferences` from the 8 arrays starting at parameter `first`: the
+ * The upsert of `<schema>.emitted_preferences` from the 11 arrays starting at parameter `first`: the
  * stored row is replaced only by a later one (`supersedes`), whatever the arrival order.
  */
 export const upsertPreferences = (schema: string, first: number): string => {
   const p = (i: number) => `$${first + i}`;
   return `INSERT INTO ${schema}.emitted_preferences AS p
-         (external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at)
-       SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::bigint[])
-       ON CONFLICT (external_id, channel) DO UPDATE SET
+         (external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at,
+          topic, evidence, pending_expires_at)
+       SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::bigint[],
+                            ${p(8)}::text[], ${p(9)}::jsonb[], ${p(10)}::bigint[])
+       ON CONFLICT (external_id, channel, topic) DO UPDATE SET
          event_id = EXCLUDED.event_id, new_status = EXCLUDED.new_status,
          source_of_change = EXCLUDED.source_of_change, source_system = EXCLUDED.source_system,
-         provider_event_ref = EXCLUDED.provider_event_ref, occurred_at = EXCLUDED.occurred_at
+         provider_event_ref = EXCLUDED.provider_event_ref, occurred_at = EXCLUDED.occurred_at,
+         evidence = EXCLUDED.evidence, pending_expires_at = EXCLUDED.pending_expires_at
        WHERE (EXCLUDED.occurred_at, EXCLUDED.new_status = 'unsubscribed', EXCLUDED.event_id)
            > (p.occurred_at, p.new_status = 'unsubscribed', p.event_id)`;
 };
 
-/** Remembers the latest emitted preference per (contact, channel) in `<schema>` (a rebuild's tables). */
+/** Remembers the latest emitted preference per (contact, channel, topic) in `<schema>` (a rebuild's tables). */
 export const rememberPreferences = async (
   q: Queryable,
   events: readonly MarketingPreferenceUpdated[],
   schema: string,
 ): Promise<void> => {
-  for (const chunk of chunks(latestPerContactAndChannel(events))) {
+  for (const chunk of chunks(latestPerContactChannelTopic(events))) {
     await q.query(upsertPreferences(schema, 1), preferenceColumns(chunk));
   }
 };

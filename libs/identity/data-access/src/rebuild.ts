@@ -97,7 +97,7 @@ const COMPARED: Record<(typeof REBUILT_TABLES)[number], string> = {
   contacts: 'external_id, provisional, merged_into, erased',
   identifiers: 'kind, keyed_hash, external_id, sealed_value, data_key_id, event_id',
   emitted_preferences:
-    'external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at',
+    'external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at, topic, evidence, pending_expires_at',
 };
 
 /**

@@ -1,5 +1,5 @@
 import { eraseContact } from './erase-contact';
-import { latestPerContactAndChannel, preferenceColumns, upsertPreferences } from './emitted-preferences';
+import { latestPerContactChannelTopic, preferenceColumns, upsertPreferences } from './emitted-preferences';
 import type { GraphWrites } from './graph-model';
 import { IdentityConflictError } from './pg-errors';
 import { selectRows, type Queryable } from './queryable';
@@ -20,7 +20,7 @@ export const writeBatch = async (
 ): Promise<void> => {
   const merges = new Map(writes.merges.map((m) => [m.externalId, m.into]));
   const touched = [...new Set([...writes.touched, ...merges.keys()])];
-  const prefs = latestPerContactAndChannel(resolutions.flatMap((r) => r.preferenceEvents));
+  const prefs = latestPerContactChannelTopic(resolutions.flatMap((r) => r.preferenceEvents));
   const moved = writes.movedIdentifiers;
   const params: unknown[] = [
     writes.newContacts.map((c) => c.externalId),
