@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { erasureRequest } from '@optstream/erasure-requests';
 import type { ContactInbound, MarketingPreferenceUpdated, SealedText } from '@optstream/contracts';
-import { DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
+import { openIdentityDatabase } from '@optstream/identity-data-access';
 import { ID_SUFFIX, reemittedEventId, uuidV5Ids } from '@optstream/identity-domain';
-import { LocalMasterKeyProvider, open, proofOfConsentAssociatedData } from '@optstream/pii-crypto';
+import { open, proofOfConsentAssociatedData } from '@optstream/pii-crypto';
 import { testDatabaseUrl } from '@optstream/testing';
 import type { DataSource } from 'typeorm';
 import { consent, emailOptOut, identify, OCCURRED_AT, uniqueEmail } from './facts';
-import { MASTER_KEY_ID, ResolverHarness } from './resolver-harness';
+import { ResolverHarness } from './resolver-harness';
 
 jest.setTimeout(120_000);
 
@@ -24,14 +24,7 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-const keys = () =>
-  new DataKeyStore(
-    db,
-    new LocalMasterKeyProvider({
-      activeKeyId: MASTER_KEY_ID,
-      keys: { [MASTER_KEY_ID]: harness.masterKeyBase64 },
-    }),
-  );
+const keys = () => harness.dataKeys(db);
 
 const IP = '203.0.113.77';
 const USER_AGENT = `Mozilla/5.0 (proof-${randomUUID()})`;
