@@ -1,7 +1,8 @@
 import type { IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contracts';
-import { rememberPreferences } from './emitted-preferences';
+import { rememberPreferences } from './emitted-preference-rows';
 import { insertContacts, insertIdentifiers } from './rebuild-rows';
 import { GraphModel } from './graph-model';
+import type { Transactional } from './locked-view';
 import { selectRows, type Queryable } from './queryable';
 
 /** The live schema of the identity graph. */
@@ -131,10 +132,6 @@ export const compareGraphs = async (
   }
   return out;
 };
-
-interface Transactional {
-  transaction<T>(work: (q: Queryable) => Promise<T>): Promise<T>;
-}
 
 /**
  * Swaps the rebuilt tables in, atomically: under ACCESS EXCLUSIVE locks on the live tables (every

@@ -1,9 +1,14 @@
 import { eraseContact } from './erase-contact';
-import { latestPerContactChannelTopic, preferenceColumns, upsertPreferences } from './emitted-preferences';
+import {
+  latestPerContactChannelTopic,
+  preferenceColumns,
+  upsertPreferences,
+} from './emitted-preference-rows';
 import type { GraphWrites } from './graph-model';
 import { IdentityConflictError } from './pg-errors';
 import { selectRows, type Queryable } from './queryable';
-import { insertResolutions, outboxValues, OUTBOX_ROWS_PER_STATEMENT, type Resolution } from './resolutions';
+import { insertResolutions, outboxValues, OUTBOX_ROWS_PER_STATEMENT } from './outbox-rows';
+import type { Resolution } from './resolutions';
 
 /**
  * Writes a whole batch inside withLockedView's transaction in ONE statement (data-modifying CTEs, one
