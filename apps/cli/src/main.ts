@@ -9,7 +9,9 @@ import { BACKFILL_USAGE, parseBackfillArgs } from './backfill/backfill-options';
 import { runBackfill } from './backfill/run-backfill';
 import { loadAuditConfig, loadBackfillConfig } from './config/command-configs';
 import { HISTORY_USAGE, parseHistoryArgs } from './history/history-options';
+import { proofOpener } from './history/proof-of-consent';
 import { runHistory } from './history/run-history';
+import { withIdentityKeys } from './config/identity-keys';
 import { ERASE_USAGE, parseEraseArgs, runErase } from './data-subject/erase';
 import { EXPORT_USAGE, parseExportArgs, runExport } from './data-subject/export';
 import { DLQ_USAGE, parseDlqArgs } from './dlq/dlq-options';
@@ -41,16 +43,20 @@ const COMMANDS: Record<string, Command> = {
     const options = parseHistoryArgs(argv);
     const config = loadCliConfig(process.env);
     const kafka = createKafkaClient(config, 'optstream-cli');
-    await runHistory(options, {
-      kafka,
-      codec: AvroCodec.fromConfig(config),
-      topics: {
-        preferences: options.topic ?? config.PREFERENCES_TOPIC,
-        identity: options.identityTopic ?? config.IDENTITY_TOPIC,
-      },
-      stdout: process.stdout,
-      stderr: process.stderr,
-    });
+    // With the identity store's keys (DATABASE_URL, OPTSTREAM_MASTER_KEYS) the proof of consent opens.
+    await withIdentityKeys(process.env, process.stderr, 'optstream-history', (keys) =>
+      runHistory(options, {
+        kafka,
+        codec: AvroCodec.fromConfig(config),
+        topics: {
+          preferences: options.topic ?? config.PREFERENCES_TOPIC,
+          identity: options.identityTopic ?? config.IDENTITY_TOPIC,
+        },
+        stdout: process.stdout,
+        stderr: process.stderr,
+        ...(keys === null ? {} : { openProof: proofOpener(keys) }),
+      }),
+    );
   },
   async backfill(argv) {
     const options = parseBackfillArgs(argv);

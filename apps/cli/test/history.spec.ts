@@ -378,6 +378,8 @@ describe('optstream history: the audit trail straight from Kafka, agreeing with 
       'actor',
       'legal_basis',
       'jurisdiction',
+      'ip_address',
+      'user_agent',
     ]);
     const body = rows.slice(1);
     // Events of the first release: channel-wide, precision unknown (= millisecond), no evidence.

@@ -4,8 +4,9 @@ import {
   type IdentityEvent,
   type MarketingPreferenceUpdated,
 } from '@optstream/contracts';
+import { DataKeyStore, type Queryable } from '@optstream/identity-data-access';
 import { AvroCodec, createKafkaClient, provisionContracts } from '@optstream/kafka';
-import { keyedHash } from '@optstream/pii-crypto';
+import { keyedHash, LocalMasterKeyProvider } from '@optstream/pii-crypto';
 import {
   tailTopic,
   testDatabaseUrl,
@@ -103,6 +104,17 @@ export class ResolverHarness {
     await this.stopResolver();
     await this.producer?.disconnect();
     await Promise.all([this.identity?.stop(), this.preferences?.stop(), this.deadLetters?.stop()]);
+  }
+
+  /** The resolver's data keys, as the resolver under test unwraps them (its master key). */
+  dataKeys(db: Queryable): DataKeyStore {
+    return new DataKeyStore(
+      db,
+      new LocalMasterKeyProvider({
+        activeKeyId: MASTER_KEY_ID,
+        keys: { [MASTER_KEY_ID]: this.masterKeyBase64 },
+      }),
+    );
   }
 
   hash(kind: 'email' | 'phone' | 'external_id', value: string): string {

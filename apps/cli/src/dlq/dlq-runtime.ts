@@ -1,10 +1,9 @@
-import { DataKeyDestroyedError, DataKeyStore, openIdentityDatabase } from '@optstream/identity-data-access';
+import { DataKeyDestroyedError } from '@optstream/identity-data-access';
 import { AvroCodec, createKafkaClient, deadLetterAssociatedData, EventPublisher } from '@optstream/kafka';
-import { createLogger } from '@optstream/observability';
-import { LocalMasterKeyProvider, open } from '@optstream/pii-crypto';
+import { open } from '@optstream/pii-crypto';
 import type { Kafka } from 'kafkajs';
 import { loadCliConfig } from '../config/cli-config';
-import { loadAuditConfig } from '../config/command-configs';
+import { withIdentityKeys } from '../config/identity-keys';
 import type { DeadLetterOpener } from './replay-plan';
 import type { DlqOptions, DlqReplayOptions } from './dlq-options';
 import { assertTopicExists } from './read-dead-letters';
@@ -31,19 +30,8 @@ async function withOpener(
   io: DlqIo,
   work: (opener: DeadLetterOpener | null) => Promise<void>,
 ): Promise<void> {
-  const given = (name: string): boolean => Boolean(env[name] || env[`${name}_FILE`]);
-  if (!given('DATABASE_URL') || !given('OPTSTREAM_MASTER_KEYS')) return work(null);
-  const config = loadAuditConfig(env);
-  const log = createLogger('optstream-dlq', 'warn', io.stderr);
-  const db = await openIdentityDatabase(config.DATABASE_URL, 'optstream-dlq', 2, log);
-  try {
-    const keys = new DataKeyStore(
-      db,
-      new LocalMasterKeyProvider({
-        activeKeyId: Object.keys(config.OPTSTREAM_MASTER_KEYS)[0] ?? '',
-        keys: config.OPTSTREAM_MASTER_KEYS,
-      }),
-    );
+  await withIdentityKeys(env, io.stderr, 'optstream-dlq', async (keys) => {
+    if (keys === null) return work(null);
     await work(async (letter) => {
       if (letter.sealedWithKeyId === null || letter.originalValue === null) return letter.originalValue;
       try {
@@ -55,9 +43,7 @@ async function withOpener(
         throw error;
       }
     });
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
 async function replay(

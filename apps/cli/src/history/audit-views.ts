@@ -7,6 +7,7 @@ import {
   type Effect,
 } from '@optstream/preferences-domain';
 import type { Cell, RowShape } from '../output/record-writer';
+import { unopenedProof, type ProofOfConsent } from './proof-of-consent';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -20,7 +21,11 @@ export interface HistoryRow {
    * the read did not start at the beginning of the log (a seek by time cannot know the state before).
    */
   readonly effect: Exclude<Effect, 'duplicate'> | null;
+  /** The sealed proof of consent, opened when the identity store's keys were given. */
+  readonly proof?: ProofOfConsent;
 }
+
+const proofOf = (row: HistoryRow): ProofOfConsent => row.proof ?? unopenedProof(row.event);
 
 /** The read API's history entry (`GET /v1/contacts/{id}/history`), plus externalId and log position. */
 export const historyJson = (row: HistoryRow) => ({
@@ -42,6 +47,8 @@ export const historyJson = (row: HistoryRow) => ({
   originalOccurredAt: optionalIso(row.event.originalOccurredAt),
   pendingExpiresAt: optionalIso(row.event.pendingExpiresAt),
   evidence: row.event.evidence ?? null,
+  ipAddress: proofOf(row).ipAddress,
+  userAgent: proofOf(row).userAgent,
 });
 
 const optionalIso = (ms: number | null | undefined): string | null => (ms == null ? null : iso(ms));
@@ -72,6 +79,8 @@ export const HISTORY_SHAPE: RowShape<HistoryRow> = {
     'actor',
     'legal_basis',
     'jurisdiction',
+    'ip_address',
+    'user_agent',
   ],
   csv: (row): Cell[] => [
     row.event.eventId,
@@ -98,6 +107,8 @@ export const HISTORY_SHAPE: RowShape<HistoryRow> = {
     row.event.evidence?.actor ?? null,
     row.event.evidence?.legalBasis ?? null,
     row.event.evidence?.jurisdiction ?? null,
+    proofOf(row).ipAddress,
+    proofOf(row).userAgent,
   ],
   json: historyJson,
 };

@@ -21,6 +21,7 @@ import type { Kafka } from 'kafkajs';
 import { recordWriter } from '../output/record-writer';
 import { AS_OF_SHAPE, HISTORY_SHAPE, type AsOfRow, type HistoryRow } from './audit-views';
 import type { HistoryOptions, HistoryQuery } from './history-options';
+import type { ProofOfConsent } from './proof-of-consent';
 
 export interface HistoryDeps {
   readonly kafka: Kafka;
@@ -30,6 +31,8 @@ export interface HistoryDeps {
   readonly stdout: Writable;
   /** Progress and notes. */
   readonly stderr: Writable;
+  /** Opens the sealed proof of consent (proofOpener); without it history shows only that it is sealed. */
+  readonly openProof?: (event: MarketingPreferenceUpdated) => Promise<ProofOfConsent>;
 }
 
 export interface HistoryReport {
@@ -95,7 +98,7 @@ export async function runHistory(options: HistoryOptions, deps: HistoryDeps): Pr
   if (collector instanceof HistoryCollector) {
     const writer = recordWriter(output, options.format, HISTORY_SHAPE);
     for (const row of collector.rows(preferences.fromBeginning)) {
-      await writer.write(row);
+      await writer.write(deps.openProof ? { ...row, proof: await deps.openProof(row.event) } : row);
       rows += 1;
     }
     await writer.end();

@@ -51,7 +51,7 @@ export class ResolverMetrics {
   readonly batches = counter<'path'>(
     this.registry,
     'identity_resolver_batches_total',
-    'Consumer batches resolved (path: batch = one transaction for the batch; fallback = fact by fact after a conflict)',
+    'Batches resolved (path: batch = in one transaction, a fact resolved alone counting as a batch of one; fallback = a batch that was resolved fact by fact after a conflict or failure)',
     ['path'],
   );
   readonly infrastructureFailures = counter(

@@ -1,27 +1,20 @@
 import type { MarketingPreferenceUpdated } from '@optstream/contracts';
-import { emittedPreferences, type EmittedPreference, type Queryable } from '@optstream/identity-data-access';
+import type { EmittedPreference } from '@optstream/identity-data-access';
 import { reemittedEventId, type DeriveId, type ReemitPreferences } from '@optstream/identity-domain';
 
 /**
- * The merged provisional contact's latest preference per channel, published again for the survivor.
- * occurredAt stays the original, so newer state the survivor already has still wins downstream (rule 3 of docs/architecture.md);
- * ids derive from the merge event's id, so a replayed merge re-emits the same events.
+ * The merged provisional contact's latest preference per channel and topic (`latest`, in channel
+ * order), published again for the survivor: a topic choice stays a topic choice, with its evidence. occurredAt stays the original, so newer state the survivor
+ * already has still wins downstream (rule 3 of docs/architecture.md); ids derive from the merge
+ * event's id, so a replayed merge re-emits the same events.
  */
-export const reemit = async (
-  db: Queryable,
-  deriveId: DeriveId,
-  decision: ReemitPreferences,
-): Promise<MarketingPreferenceUpdated[]> =>
-  reemitFrom(deriveId, decision, await emittedPreferences(db, decision.from));
-
-/** The re-emitted events for `latest` (the absorbed contact's latest preference per channel, in channel order). */
 export const reemitFrom = (
   deriveId: DeriveId,
   decision: ReemitPreferences,
   latest: readonly EmittedPreference[],
 ): MarketingPreferenceUpdated[] =>
   latest.map((p) => ({
-    eventId: reemittedEventId(deriveId, decision, p.channel),
+    eventId: reemittedEventId(deriveId, decision, p.channel, p.topic ?? null),
     externalId: decision.to,
     channel: p.channel,
     newStatus: p.newStatus,
@@ -30,4 +23,7 @@ export const reemitFrom = (
     occurredAt: p.occurredAt,
     recordedAt: decision.recordedAt,
     causationId: decision.causationId,
+    topic: p.topic ?? null,
+    evidence: p.evidence ?? null,
+    pendingExpiresAt: p.pendingExpiresAt ?? null,
   }));

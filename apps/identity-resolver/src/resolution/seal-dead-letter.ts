@@ -2,13 +2,14 @@ import type { ContactInbound, DeadLetter } from '@optstream/contracts';
 import {
   DataKeyDestroyedError,
   deadLetterKeyOwner,
-  loadIdentityView,
+  loadBatchView,
   type DataKeyStore,
   type Queryable,
 } from '@optstream/identity-data-access';
-import { isBlockedIdentifierValue, ownerOf, survivorOf } from '@optstream/identity-domain';
+import { ownerOf, survivorOf } from '@optstream/identity-domain';
 import { deadLetterAssociatedData, type AvroCodec } from '@optstream/kafka';
-import { keyedHash, seal } from '@optstream/pii-crypto';
+import { seal } from '@optstream/pii-crypto';
+import { factIdentifiers, viewQueryOf } from './fact-identifiers';
 
 export interface DeadLetterSealing {
   readonly db: Queryable;
@@ -69,14 +70,9 @@ async function decoded(codec: AvroCodec, value: Buffer): Promise<ContactInbound 
 
 /** The live contact the fact names (externalId, else email owner, else phone owner), or null. */
 async function liveContactOf(deps: DeadLetterSealing, fact: ContactInbound): Promise<string | null> {
-  const externalId = usable(fact.identifiers.externalId);
-  const email = hashOf(deps.hashKey, 'email', fact.identifiers.email);
-  const phone = hashOf(deps.hashKey, 'phone', fact.identifiers.phone);
-  const refs = [
-    ...(email ? [{ kind: 'email' as const, keyedHash: email }] : []),
-    ...(phone ? [{ kind: 'phone' as const, keyedHash: phone }] : []),
-  ];
-  const { view } = await loadIdentityView(deps.db, { externalId, identifiers: refs });
+  const ids = factIdentifiers(deps.hashKey, fact);
+  const { externalId, refs } = ids;
+  const { view } = await loadBatchView(deps.db, viewQueryOf([ids]));
   const contact =
     (externalId !== null ? survivorOf(view, externalId) : null) ??
     refs.map((ref) => ownerOf(view, ref)).find((c) => c !== null) ??
@@ -86,11 +82,9 @@ async function liveContactOf(deps: DeadLetterSealing, fact: ContactInbound): Pro
 
 /** A key for this dead letter alone, under the fact's strongest identifier (or its message key). */
 function ownDeadLetterKey(hashKey: Buffer, letter: DeadLetter, fact: ContactInbound | null): string {
+  const ids = fact && factIdentifiers(hashKey, fact);
   const identifier =
-    (fact &&
-      (usable(fact.identifiers.externalId) ??
-        hashOf(hashKey, 'email', fact.identifiers.email) ??
-        hashOf(hashKey, 'phone', fact.identifiers.phone))) ??
+    (ids && (ids.externalId ?? ids.emailHash ?? ids.phoneHash)) ??
     letter.originalKey?.toString('utf8') ??
     'none';
   return deadLetterKeyOwner(
@@ -98,11 +92,3 @@ function ownDeadLetterKey(hashKey: Buffer, letter: DeadLetter, fact: ContactInbo
     `${letter.originalTopic}/${letter.originalPartition}/${letter.originalOffset}`,
   );
 }
-
-const usable = (value: string | null): string | null =>
-  value === null || isBlockedIdentifierValue(value) ? null : value;
-
-const hashOf = (hashKey: Buffer, kind: 'email' | 'phone', value: string | null): string | null => {
-  const v = usable(value);
-  return v === null ? null : keyedHash(hashKey, kind, v);
-};

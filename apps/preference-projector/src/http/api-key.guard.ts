@@ -23,7 +23,9 @@ export const PublicRoute = () => SetMetadata(PUBLIC, true);
 export class ApiKeyGuard implements CanActivate {
   constructor(
     @Inject(PROJECTOR_RUNTIME) private readonly runtime: ProjectorRuntime,
-    private readonly reflector: Reflector,
+    // Named explicitly, like every injection: a runner without decorator metadata (esbuild, tsx) then
+    // still injects it.
+    @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {

@@ -1,23 +1,22 @@
-import type { IdentityEvent } from '@optstream/contracts';
 import { deadLetterKeyPrefix } from './data-key-store';
 import type { Queryable } from './queryable';
 
 /**
- * Carries out a `contact_erased` event inside the resolution's transaction (crypto-shredding, rule 9 of docs/architecture.md):
+ * Carries out a `contact_erased` event inside the batch's transaction (writeBatch) (crypto-shredding, rule 9 of docs/architecture.md):
  * for the contact and every provisional contact merged into it (their sealed values moved with the
  * merge but stay under their own keys), keep only the keyed hashes of their addresses as suppression
  * memory, release the identifiers (a later fact from the same address is a new contact), mark the
  * contacts erased and destroy their data keys — and the keys of dead letters sealed under one of their
  * externalIds or address hashes (`deadLetterKeyOwner`). Idempotent: a second run finds nothing left to do.
  */
-export const eraseContact = async (q: Queryable, event: IdentityEvent): Promise<void> => {
+export const eraseContact = async (q: Queryable, externalId: string): Promise<void> => {
   const rows: { external_id: string }[] = await q.query(
     `WITH RECURSIVE absorbed(external_id) AS (
        SELECT external_id FROM identity.contacts WHERE external_id = $1
        UNION
        SELECT c.external_id FROM identity.contacts c JOIN absorbed a ON c.merged_into = a.external_id
      ) SELECT external_id FROM absorbed`,
-    [event.externalId],
+    [externalId],
   );
   const ids = rows.map((r) => r.external_id);
   if (ids.length === 0) return;
@@ -30,7 +29,7 @@ export const eraseContact = async (q: Queryable, event: IdentityEvent): Promise<
     `INSERT INTO identity.erased_identifiers (kind, keyed_hash, external_id)
      SELECT kind, keyed_hash, $2 FROM identity.identifiers WHERE external_id = ANY($1::text[])
      ON CONFLICT DO NOTHING`,
-    [ids, event.externalId],
+    [ids, externalId],
   );
   await q.query(`DELETE FROM identity.identifiers WHERE external_id = ANY($1::text[])`, [ids]);
   await q.query(

@@ -1,5 +1,6 @@
 import type { IdentityEvent } from '@optstream/contracts';
 import { identifierKey, type IdentifierRef, type IdentityView } from '@optstream/identity-domain';
+import { DataKeyDestroyedError } from './data-key-store';
 import { IdentityConflictError } from './pg-errors';
 
 /** What an identifier row is set to by a link or a move (a merge moves the owner only). */
@@ -39,6 +40,8 @@ export interface GraphWrites {
   readonly merges: readonly { externalId: string; into: string }[];
   /** Existing contacts whose version is bumped. */
   readonly touched: readonly string[];
+  /** Existing contacts erased (their identifiers released and keys destroyed by `eraseContact`). */
+  readonly erased: readonly string[];
   readonly newIdentifiers: readonly {
     kind: string;
     keyedHash: string;
@@ -58,25 +61,31 @@ export interface GraphWrites {
 }
 
 export type ApplyMode =
-  /** The resolver: every precondition the per-event statements check must hold, else a conflict. */
+  /** The resolver: every precondition `writeBatch` checks must already hold here, else a conflict. */
   | 'strict'
   /** A rebuild from the log: apply whatever the log says, like `evolve` does. */
   | 'lenient';
 
 /**
  * The identity tables as rows, in memory: the contacts and identifiers a batch read (or nothing, for
- * a rebuild), with identity.v1 events applied by the SAME rules the per-event statements of
- * `applyIdentityEvent` follow (a link inserts, a move updates from the previous owner, a merge sets
- * the pointer of a live provisional contact and moves its identifiers to the survivor, every event
- * touches the contacts it names). `writes()` then turns the difference into a few bulk statements,
- * so a batch of facts costs a handful of round trips instead of several per fact.
+ * a rebuild), with identity.v1 events applied (a link inserts, a move updates from the previous owner,
+ * a merge sets the pointer of a live provisional contact and moves its identifiers to the survivor, an
+ * erasure releases the contact's identifiers, every event touches the contacts it names). `writes()`
+ * then turns the difference into a few bulk statements (`writeBatch`), so a batch of facts costs a
+ * handful of round trips instead of several per fact.
  */
 export class GraphModel {
   private readonly contacts = new Map<string, ContactState>();
   private readonly identifiers = new Map<string, IdentifierState>();
 
-  /** Seeds the model with what was read from the tables (contacts and the identifiers they own). */
-  constructor(loaded?: IdentityView) {
+  /**
+   * Seeds the model with what was read from the tables (contacts and the identifiers they own) and
+   * the erased contacts the batch names (never registered again: their keys are destroyed).
+   */
+  constructor(
+    loaded?: IdentityView,
+    private readonly erasedBefore: ReadonlySet<string> = new Set(),
+  ) {
     for (const node of loaded?.contacts.values() ?? []) {
       this.contacts.set(node.externalId, {
         existed: true,
@@ -129,6 +138,9 @@ export class GraphModel {
   }
 
   apply(event: IdentityEvent, mode: ApplyMode): void {
+    if (mode === 'strict' && event.kind === 'contact_registered' && this.erasedBefore.has(event.externalId)) {
+      throw new DataKeyDestroyedError(event.externalId);
+    }
     if (mode === 'strict' && !this.canApply(event)) {
       throw new IdentityConflictError(`${event.kind} ${event.eventId} does not apply to the graph as read`);
     }
@@ -208,6 +220,7 @@ export class GraphModel {
     const newContacts: GraphWrites['newContacts'][number][] = [];
     const merges: GraphWrites['merges'][number][] = [];
     const touched: string[] = [];
+    const erased: string[] = [];
     for (const [externalId, c] of this.contacts) {
       if (!c.existed) {
         newContacts.push({
@@ -221,6 +234,7 @@ export class GraphModel {
       if (c.mergedInto !== c.mergedBefore && c.mergedInto !== null)
         merges.push({ externalId, into: c.mergedInto });
       if (c.touched) touched.push(externalId);
+      if (c.erased) erased.push(externalId);
     }
     const newIdentifiers: GraphWrites['newIdentifiers'][number][] = [];
     const movedIdentifiers: GraphWrites['movedIdentifiers'][number][] = [];
@@ -241,11 +255,11 @@ export class GraphModel {
           externalId: row.owner,
           write: row.write,
         });
-      } else if (row.owner === null) {
+      } else if (row.owner === null && this.contacts.get(row.before)?.erased !== true) {
         throw new Error(`removing identifiers of existing contacts is not supported (${row.kind})`);
       }
     }
-    return { newContacts, merges, touched, newIdentifiers, movedIdentifiers };
+    return { newContacts, merges, touched, erased, newIdentifiers, movedIdentifiers };
   }
 
   private ownerOf(ref: IdentifierRef): string | null {

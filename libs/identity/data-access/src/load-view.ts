@@ -1,4 +1,3 @@
-import type { IdentifierKind } from '@optstream/contracts';
 import {
   identityView,
   type ContactNode,
@@ -7,77 +6,79 @@ import {
 } from '@optstream/identity-domain';
 import { selectRows, type Queryable } from './queryable';
 
-export interface ViewQuery {
-  readonly externalId: string | null;
+/** What a batch of facts (or one fact: a batch of one) names: externalIds and keyed identifiers. */
+export interface BatchViewQuery {
+  readonly externalIds: readonly string[];
   readonly identifiers: readonly IdentifierRef[];
 }
 
-/** The view a decision was made on, with each contact's version at read time (checked at commit). */
+/** The view a batch was decided on, with each contact's version at read time (checked under lock). */
 export interface LoadedView {
   readonly view: IdentityView;
   readonly versions: ReadonlyMap<string, string>;
+  /**
+   * ExternalIds the query names that belong to erased contacts. They are not in the view (erasure
+   * removes a contact, as evolve does), but one may never be registered again: its key is destroyed.
+   */
+  readonly erased: ReadonlySet<string>;
 }
 
-interface ContactRow {
+interface BatchContactRow {
   external_id: string;
   provisional: boolean;
   merged_into: string | null;
   version: string;
-}
-
-interface IdentifierRow {
-  kind: IdentifierKind;
-  keyed_hash: string;
-  external_id: string;
+  erased: boolean;
+  kinds: string[];
+  hashes: string[];
 }
 
 /**
- * Loads what one inbound fact's decision needs: the contact its externalId names, the owners of its
- * identifiers, every contact along their merge pointers (up to the survivor), and all identifiers of
- * those contacts. Erased contacts are left out, as evolve removes them.
+ * One round trip for a whole batch: the contacts its externalIds name and the owners of its
+ * identifiers, every contact along their merge pointers (up to the survivor), each with all its
+ * identifiers and its version. Erased contacts are left out of the view and reported in `erased`.
+ * UNION (not UNION ALL) stops at contacts already visited, so even a corrupt cycle terminates.
  */
-export const loadIdentityView = async (q: Queryable, query: ViewQuery): Promise<LoadedView> => {
-  const owners = await selectRows<{ external_id: string }>(
+export const loadBatchView = async (q: Queryable, query: BatchViewQuery): Promise<LoadedView> => {
+  if (query.externalIds.length === 0 && query.identifiers.length === 0) {
+    return { view: identityView([]), versions: new Map(), erased: new Set() };
+  }
+  const rows = await selectRows<BatchContactRow>(
     q,
-    `SELECT i.external_id
-       FROM identity.identifiers i
-       JOIN unnest($1::text[], $2::text[]) AS wanted(kind, keyed_hash) USING (kind, keyed_hash)`,
-    [query.identifiers.map((r) => r.kind), query.identifiers.map((r) => r.keyedHash)],
-  );
-  const seeds = [
-    ...new Set([...(query.externalId ? [query.externalId] : []), ...owners.map((o) => o.external_id)]),
-  ];
-  if (seeds.length === 0) return { view: identityView([]), versions: new Map() };
-  // UNION (not UNION ALL) stops at contacts already visited, so even a corrupt cycle terminates.
-  const contacts = await selectRows<ContactRow>(
-    q,
-    `WITH RECURSIVE chain AS (
-       SELECT external_id, provisional, merged_into, version
-         FROM identity.contacts WHERE external_id = ANY($1::text[]) AND NOT erased
+    `WITH RECURSIVE seeds AS (
+       SELECT i.external_id
+         FROM identity.identifiers i
+         JOIN unnest($1::text[], $2::text[]) AS wanted(kind, keyed_hash) USING (kind, keyed_hash)
        UNION
-       SELECT c.external_id, c.provisional, c.merged_into, c.version
+       SELECT unnest($3::text[])
+     ), chain AS (
+       SELECT c.external_id, c.provisional, c.merged_into, c.version, c.erased
+         FROM identity.contacts c WHERE c.external_id IN (SELECT external_id FROM seeds)
+       UNION
+       SELECT c.external_id, c.provisional, c.merged_into, c.version, c.erased
          FROM identity.contacts c JOIN chain ON c.external_id = chain.merged_into
-        WHERE NOT c.erased
+        WHERE NOT c.erased AND NOT chain.erased
      )
-     SELECT external_id, provisional, merged_into, version::text AS version FROM chain`,
-    [seeds],
+     SELECT ch.external_id, ch.provisional, ch.merged_into, ch.version::text AS version, ch.erased,
+            coalesce(array_agg(i.kind) FILTER (WHERE i.kind IS NOT NULL), '{}') AS kinds,
+            coalesce(array_agg(i.keyed_hash) FILTER (WHERE i.kind IS NOT NULL), '{}') AS hashes
+       FROM chain ch LEFT JOIN identity.identifiers i ON i.external_id = ch.external_id
+      GROUP BY ch.external_id, ch.provisional, ch.merged_into, ch.version, ch.erased`,
+    [query.identifiers.map((r) => r.kind), query.identifiers.map((r) => r.keyedHash), [...query.externalIds]],
   );
-  const ids = contacts.map((c) => c.external_id);
-  const identifiers = await selectRows<IdentifierRow>(
-    q,
-    `SELECT kind, keyed_hash, external_id FROM identity.identifiers WHERE external_id = ANY($1::text[])`,
-    [ids],
-  );
-  const nodes: ContactNode[] = contacts.map((c) => ({
-    externalId: c.external_id,
-    provisional: c.provisional,
-    mergedInto: c.merged_into,
-    identifiers: identifiers
-      .filter((i) => i.external_id === c.external_id)
-      .map((i) => ({ kind: i.kind, keyedHash: i.keyed_hash })),
+  const live = rows.filter((r) => !r.erased);
+  const nodes: ContactNode[] = live.map((r) => ({
+    externalId: r.external_id,
+    provisional: r.provisional,
+    mergedInto: r.merged_into,
+    identifiers: r.kinds.map((kind, i) => ({
+      kind: kind as IdentifierRef['kind'],
+      keyedHash: r.hashes[i] ?? '',
+    })),
   }));
   return {
     view: identityView(nodes),
-    versions: new Map(contacts.map((c) => [c.external_id, c.version])),
+    versions: new Map(live.map((r) => [r.external_id, r.version])),
+    erased: new Set(rows.filter((r) => r.erased).map((r) => r.external_id)),
   };
 };

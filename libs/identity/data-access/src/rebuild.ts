@@ -1,6 +1,8 @@
 import type { IdentityEvent, MarketingPreferenceUpdated } from '@optstream/contracts';
-import { insertContacts, insertIdentifiers, rememberPreferences } from './batch';
+import { rememberPreferences } from './emitted-preference-rows';
+import { insertContacts, insertIdentifiers } from './rebuild-rows';
 import { GraphModel } from './graph-model';
+import type { Transactional } from './locked-view';
 import { selectRows, type Queryable } from './queryable';
 
 /** The live schema of the identity graph. */
@@ -96,7 +98,7 @@ const COMPARED: Record<(typeof REBUILT_TABLES)[number], string> = {
   contacts: 'external_id, provisional, merged_into, erased',
   identifiers: 'kind, keyed_hash, external_id, sealed_value, data_key_id, event_id',
   emitted_preferences:
-    'external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at',
+    'external_id, channel, event_id, new_status, source_of_change, source_system, provider_event_ref, occurred_at, topic, evidence, pending_expires_at',
 };
 
 /**
@@ -130,10 +132,6 @@ export const compareGraphs = async (
   }
   return out;
 };
-
-interface Transactional {
-  transaction<T>(work: (q: Queryable) => Promise<T>): Promise<T>;
-}
 
 /**
  * Swaps the rebuilt tables in, atomically: under ACCESS EXCLUSIVE locks on the live tables (every

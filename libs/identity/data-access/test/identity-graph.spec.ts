@@ -4,15 +4,18 @@ import { LocalMasterKeyProvider } from '@optstream/pii-crypto';
 import { testDatabaseUrl } from '@optstream/testing';
 import type { DataSource } from 'typeorm';
 import {
-  commitResolution,
   DataKeyDestroyedError,
   DataKeyStore,
-  emittedPreferences,
-  findResolution,
+  emittedPreferencesOf,
+  findResolutions,
+  GraphModel,
   IdentityConflictError,
-  loadIdentityView,
-  markPublished,
+  loadBatchView,
+  markPublishedMany,
   openIdentityDatabase,
+  withLockedView,
+  writeBatch,
+  type LoadedView,
   type Resolution,
 } from '../src';
 
@@ -72,28 +75,57 @@ const resolution = (
   preferenceEvents: MarketingPreferenceUpdated[] = [],
 ): Resolution => ({ inboundEventId: randomUUID(), identityEvents, preferenceEvents });
 
-const emptyRead = { view: { contacts: new Map(), owners: new Map() }, versions: new Map<string, string>() };
+/** The contacts and addresses a resolution names: what the resolver locks before deciding it. */
+const namedBy = (r: Resolution) => ({
+  externalIds: [
+    ...r.identityEvents.flatMap((e) => [e.externalId, ...(e.otherExternalId ? [e.otherExternalId] : [])]),
+    ...r.preferenceEvents.map((e) => e.externalId),
+  ],
+  identifiers: r.identityEvents.flatMap((e) =>
+    e.identifier ? [{ kind: e.identifier.kind, keyedHash: e.identifier.keyedHash }] : [],
+  ),
+});
+
+/**
+ * The resolver's one write path for one resolution (a batch of one): the view it names, locked; the
+ * events applied strictly; the rows written. `decidedOn` replaces the locked view with the one a
+ * racing replica decided on.
+ */
+const commit = (r: Resolution, decidedOn?: (locked: LoadedView) => LoadedView) =>
+  withLockedView(db, namedBy(r), async (q, locked) => {
+    const readAt = decidedOn ? decidedOn(locked) : locked;
+    const model = new GraphModel(readAt.view, readAt.erased);
+    for (const e of r.identityEvents) model.apply(e, 'strict');
+    for (const e of r.preferenceEvents) model.touchContact(e.externalId);
+    await writeBatch(q, model.writes(), [r]);
+  });
+
+const unseen = (): LoadedView => ({
+  view: { contacts: new Map(), owners: new Map() },
+  versions: new Map(),
+  erased: new Set(),
+});
 
 /** A provisional contact owning one email, committed. */
 const provisionalWithEmail = async (emailHash: string): Promise<string> => {
   const p = randomUUID();
-  await commitResolution(
-    db,
+  await commit(
     resolution([
       identity('contact_registered', p, { provisional: true }),
       identity('identifier_linked', p, { provisional: true, identifier: email(emailHash) }),
     ]),
-    emptyRead,
   );
   return p;
 };
+
+const latestOf = async (externalId: string) => (await emittedPreferencesOf(db, [externalId])).get(externalId);
 
 describe('identity graph', () => {
   it('loads the owner of an identifier with its identifiers and version', async () => {
     const h = hash();
     const p = await provisionalWithEmail(h);
-    const { view, versions } = await loadIdentityView(db, {
-      externalId: null,
+    const { view, versions } = await loadBatchView(db, {
+      externalIds: [],
       identifiers: [{ kind: 'email', keyedHash: h }],
     });
     expect(view.contacts.get(p)).toEqual({
@@ -103,8 +135,10 @@ describe('identity graph', () => {
       identifiers: [{ kind: 'email', keyedHash: h }],
     });
     expect(view.owners.get(`email:${h}`)).toBe(p);
-    // registered (1), then bumped by the link (2)
-    expect(versions.get(p)).toBe('2');
+    // inserted by the batch that registered it, not bumped since
+    expect(versions.get(p)).toBe('1');
+    await commit(resolution([], [preference(p)]));
+    expect((await loadBatchView(db, { externalIds: [p], identifiers: [] })).versions.get(p)).toBe('2');
   });
 
   it('refuses a second owner for one identifier, leaving nothing of the losing resolution', async () => {
@@ -115,77 +149,53 @@ describe('identity graph', () => {
       identity('contact_registered', x),
       identity('identifier_linked', x, { identifier: email(h) }),
     ]);
-    await expect(commitResolution(db, losing, emptyRead)).rejects.toBeInstanceOf(IdentityConflictError);
-    const after = await loadIdentityView(db, { externalId: x, identifiers: [] });
+    await expect(commit(losing, unseen)).rejects.toBeInstanceOf(IdentityConflictError);
+    const after = await loadBatchView(db, { externalIds: [x], identifiers: [] });
     expect(after.view.contacts.has(x)).toBe(false);
-    expect(await findResolution(db, losing.inboundEventId)).toBeNull();
-  });
-
-  it('detects a decision made on a stale read of a contact', async () => {
-    const h = hash();
-    const p = await provisionalWithEmail(h);
-    const stale = await loadIdentityView(db, { externalId: p, identifiers: [] });
-    await commitResolution(db, resolution([], [preference(p)]), stale);
-    await expect(commitResolution(db, resolution([], [preference(p)]), stale)).rejects.toMatchObject({
-      code: 'IDENTITY_CONFLICT',
-      retriable: true,
-    });
+    expect((await findResolutions(db, [losing.inboundEventId])).size).toBe(0);
   });
 
   it('merges a provisional contact: identifiers move, the pointer leads to the survivor', async () => {
     const h = hash();
     const p = await provisionalWithEmail(h);
     const x = randomUUID();
-    const read = await loadIdentityView(db, {
-      externalId: x,
-      identifiers: [{ kind: 'email', keyedHash: h }],
-    });
-    await commitResolution(
-      db,
+    await commit(
       resolution([identity('contact_registered', x), identity('contacts_merged', x, { otherExternalId: p })]),
-      read,
     );
-    const { view } = await loadIdentityView(db, { externalId: p, identifiers: [] });
+    const { view } = await loadBatchView(db, { externalIds: [p], identifiers: [] });
     expect(view.contacts.get(p)?.mergedInto).toBe(x);
     expect(view.contacts.get(x)?.identifiers).toEqual([{ kind: 'email', keyedHash: h }]);
-    // A second merge of the same provisional contact (a racing replica) is a conflict.
+    // A second merge of the same provisional contact (a racing replica that did not see the first).
     const y = randomUUID();
-    await expect(
-      commitResolution(
-        db,
-        resolution([
-          identity('contact_registered', y),
-          identity('contacts_merged', y, { otherExternalId: p }),
-        ]),
-        emptyRead,
-      ),
-    ).rejects.toBeInstanceOf(IdentityConflictError);
+    const second = resolution([
+      identity('contact_registered', y),
+      identity('contacts_merged', y, { otherExternalId: p }),
+    ]);
+    await expect(commit(second, unseen)).rejects.toBeInstanceOf(IdentityConflictError);
+    // Decided on the graph as it is, the merge does not apply to it.
+    await expect(commit(second)).rejects.toBeInstanceOf(IdentityConflictError);
   });
 
   it('reassigns only from the owner the decision saw', async () => {
     const h = hash();
     const a = randomUUID();
     const b = randomUUID();
-    await commitResolution(
-      db,
+    await commit(
       resolution([
         identity('contact_registered', a),
         identity('identifier_linked', a, { identifier: email(h) }),
       ]),
-      emptyRead,
     );
-    await commitResolution(db, resolution([identity('contact_registered', b)]), emptyRead);
+    await commit(resolution([identity('contact_registered', b)]));
     const wrongFrom = resolution([
       identity('identifier_reassigned', b, { identifier: email(h), otherExternalId: randomUUID() }),
     ]);
-    await expect(commitResolution(db, wrongFrom, emptyRead)).rejects.toBeInstanceOf(IdentityConflictError);
-    await commitResolution(
-      db,
+    await expect(commit(wrongFrom)).rejects.toBeInstanceOf(IdentityConflictError);
+    await commit(
       resolution([identity('identifier_reassigned', b, { identifier: email(h), otherExternalId: a })]),
-      emptyRead,
     );
-    const { view } = await loadIdentityView(db, {
-      externalId: a,
+    const { view } = await loadBatchView(db, {
+      externalIds: [a],
       identifiers: [{ kind: 'email', keyedHash: h }],
     });
     expect(view.owners.get(`email:${h}`)).toBe(b);
@@ -195,19 +205,14 @@ describe('identity graph', () => {
   it('keeps the latest emitted preference per channel by occurredAt, unsubscribed winning ties', async () => {
     const x = randomUUID();
     const newer = preference(x, { newStatus: 'subscribed', occurredAt: AT + 10 });
-    await commitResolution(db, resolution([identity('contact_registered', x)], [newer]), emptyRead);
-    const read = await loadIdentityView(db, { externalId: x, identifiers: [] });
-    await commitResolution(db, resolution([], [preference(x, { occurredAt: AT })]), read);
-    expect((await emittedPreferences(db, x)).map((p) => [p.eventId, p.newStatus])).toEqual([
+    await commit(resolution([identity('contact_registered', x)], [newer]));
+    await commit(resolution([], [preference(x, { occurredAt: AT })]));
+    expect((await latestOf(x))?.map((p) => [p.eventId, p.newStatus])).toEqual([
       [newer.eventId, 'subscribed'],
     ]);
     const tie = preference(x, { newStatus: 'unsubscribed', occurredAt: AT + 10 });
-    await commitResolution(
-      db,
-      resolution([], [tie]),
-      await loadIdentityView(db, { externalId: x, identifiers: [] }),
-    );
-    expect((await emittedPreferences(db, x)).map((p) => p.eventId)).toEqual([tie.eventId]);
+    await commit(resolution([], [tie]));
+    expect((await latestOf(x))?.map((p) => p.eventId)).toEqual([tie.eventId]);
   });
 
   it('stores the outputs byte for byte and remembers that they were published', async () => {
@@ -220,11 +225,46 @@ describe('identity graph', () => {
       ],
       [preference(p)],
     );
-    await commitResolution(db, stored, emptyRead);
+    await commit(stored);
     // Read back, the events also carry the defaults of the fields the writer may omit (topic, evidence…).
-    expect(await findResolution(db, stored.inboundEventId)).toMatchObject({ ...stored, published: false });
-    await markPublished(db, stored.inboundEventId);
-    expect((await findResolution(db, stored.inboundEventId))?.published).toBe(true);
+    const read = async () => (await findResolutions(db, [stored.inboundEventId])).get(stored.inboundEventId);
+    expect(await read()).toMatchObject({ ...stored, published: false });
+    await markPublishedMany(db, [stored.inboundEventId]);
+    expect((await read())?.published).toBe(true);
+  });
+
+  it('erases a contact: its identifiers are released, remembered as hashes, and it is never registered again', async () => {
+    const h = hash();
+    const x = randomUUID();
+    await commit(
+      resolution([
+        identity('contact_registered', x),
+        identity('identifier_linked', x, { identifier: email(h) }),
+      ]),
+    );
+    await commit(resolution([identity('contact_erased', x)]));
+    const after = await loadBatchView(db, {
+      externalIds: [x],
+      identifiers: [{ kind: 'email', keyedHash: h }],
+    });
+    expect(after.view.contacts.size).toBe(0);
+    expect(after.erased).toEqual(new Set([x]));
+    const remembered: { external_id: string }[] = await db.query(
+      `SELECT external_id FROM identity.erased_identifiers WHERE kind = 'email' AND keyed_hash = $1`,
+      [h],
+    );
+    expect(remembered).toEqual([{ external_id: x }]);
+    await expect(commit(resolution([identity('contact_registered', x)]))).rejects.toBeInstanceOf(
+      DataKeyDestroyedError,
+    );
+    // The released address may belong to someone new.
+    const y = randomUUID();
+    await commit(
+      resolution([
+        identity('contact_registered', y),
+        identity('identifier_linked', y, { identifier: email(h) }),
+      ]),
+    );
   });
 });
 

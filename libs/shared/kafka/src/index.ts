@@ -7,8 +7,6 @@ export * from './publisher';
 export * from './dead-letter';
 export * from './retry';
 export * from './consumer';
-export * from './nest/kafka-event-context';
-export * from './nest/kafka-event-transport';
 export * from './provision';
 export * from './send-coalescer';
 export * from './reading';

@@ -9,3 +9,19 @@ import { IdentifierKind } from './identifier-kind';
 export function identifierAssociatedData(externalId: string, kind: IdentifierKind): Buffer {
   return Buffer.from(JSON.stringify(['optstream.identifier.v1', externalId, kind]), 'utf8');
 }
+
+/** The personal proof-of-consent fields a consent event carries sealed. */
+export type ProofOfConsentField = 'ip_address' | 'user_agent';
+
+/**
+ * Associated data for a sealed proof-of-consent value (a consent event's IP address or user agent),
+ * sealed with the key of the contact the event is about: bound to that contact, the field and the
+ * event, so it cannot be passed off as another contact's, another field or another event's.
+ */
+export function proofOfConsentAssociatedData(
+  externalId: string,
+  field: ProofOfConsentField,
+  eventId: string,
+): Buffer {
+  return Buffer.from(JSON.stringify(['optstream.proof-of-consent.v1', externalId, field, eventId]), 'utf8');
+}

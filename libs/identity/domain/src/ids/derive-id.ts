@@ -31,5 +31,7 @@ export const ID_SUFFIX = {
   provisionalContact: 'provisional',
   preference: 'preference',
   identity: (kind: string, discriminator: string): string => `identity:${kind}:${discriminator}`,
-  reemit: (channel: string): string => `reemit:${channel}`,
+  // A topic's re-emit gets an id of its own; the channel-wide one keeps the id it always had.
+  reemit: (channel: string, topic: string | null = null): string =>
+    topic === null ? `reemit:${channel}` : `reemit:${channel}:topic:${topic}`,
 } as const;
