@@ -119,7 +119,8 @@ const consentDetail = (body: JsonObject, channel: ConsentChannel, ctx: MapperCon
   if (!userAgent.ok) return userAgent;
   return ok({
     ...(topic.value === null ? {} : { topic: topic.value }),
-    ...(evidence.value === undefined ? {} : { evidence: evidence.value }),
+    // Only our own systems hold the signing secret: a trusted source.
+    ...(evidence.value === undefined ? {} : { evidence: { ...evidence.value, trust: 'server' as const } }),
     ...(ipAddress.value === undefined ? {} : { ipAddress: ipAddress.value }),
     ...(userAgent.value === undefined ? {} : { userAgent: userAgent.value }),
   });

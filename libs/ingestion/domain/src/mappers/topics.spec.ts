@@ -282,6 +282,7 @@ describe('signed API: topic and proof of consent', () => {
       topic: 'promotions',
       evidence: {
         strength: 'explicit',
+        trust: 'server',
         kind: 'signup_form',
         collectionPoint: 'checkout/step-3',
         consentTextId: 'promo-optin',
