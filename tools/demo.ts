@@ -1,16 +1,17 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { SimulatorClient, WebhookSender } from '@optstream/provider-simulators';
-import { platformViews, servicePorts, type PersonAddresses } from '@optstream/local-system';
+import { localServicePorts, platformViews, type PersonAddresses } from '@optstream/local-system';
 import { devSecrets } from './dev-secrets';
 import { loadStackSettings } from './stack/settings';
 
 /**
- * `npm run demo`: plays the three opt-out scenarios against the system `npm start` runs — an email
- * unsubscribe link (signed SendGrid webhook), an SMS STOP reply (signed Twilio webhook) and push turned
- * off in the app (Segment-style track) — showing the read model before and after, what every platform
+ * `npm run demo`: plays the opt-out scenarios against the system `npm start` runs — an email
+ * unsubscribe link (signed SendGrid webhook), leaving one newsletter (SendGrid `group_unsubscribe` of
+ * the catalogue's unsubscribe group 42: that topic only), an SMS STOP reply (signed Twilio webhook) and
+ * push turned off in the app (Segment-style track) — showing the read model before and after, what every platform
  * holds, and how long each took to reach all of them.
  */
-const ports = servicePorts();
+const ports = localServicePorts();
 const gatewayUrl = `http://127.0.0.1:${ports['ingestion-gateway']}`;
 const readApi = `http://127.0.0.1:${ports['preference-projector']}`;
 const secrets = devSecrets(loadStackSettings().runDir);
@@ -126,8 +127,23 @@ async function main(): Promise<void> {
         },
       ]),
     (v) =>
-      v['SendGrid'] === 'email globally suppressed' &&
+      (v['SendGrid'] ?? '').startsWith('email globally suppressed') &&
       (v['Braze'] ?? '').includes('email_subscribe unsubscribed'),
+  );
+  await scenario(
+    'One newsletter left (signed SendGrid Event Webhook, group_unsubscribe of unsubscribe group 42)',
+    (p) =>
+      webhooks.sendgrid([
+        {
+          email: p.email,
+          event: 'group_unsubscribe',
+          asm_group_id: 42,
+          timestamp: Math.floor(Date.now() / 1000),
+          sg_event_id: randomUUID(),
+        },
+      ]),
+    // The topic only: every other email keeps flowing (docs/consent-model.md).
+    (v) => v['SendGrid'] === 'email not suppressed, group 42 (newsletter) suppressed',
   );
   await scenario(
     'SMS STOP reply (signed Twilio inbound SMS webhook)',

@@ -1,3 +1,4 @@
+import { loadTopicCatalogue } from '@optstream/consent-topics';
 import type { SimulatorClient } from '@optstream/provider-simulators';
 import { LOCAL_BRAZE_SMS_GROUP_ID, LOCAL_MAILCHIMP_LIST_ID } from './simulated-providers';
 
@@ -20,9 +21,10 @@ export async function platformViews(
     simulators.attentiveSubscriptions(person.email),
     simulators.onesignalUser(person.externalId),
   ]);
+  const groups = await sendgridGroupsSuppressed(simulators, person.email);
   const attentive = [...attentivePhone, ...attentiveEmail].map((s) => `${s.channel}:${s.status}`);
   return {
-    SendGrid: suppressed ? 'email globally suppressed' : 'email not suppressed',
+    SendGrid: `${suppressed ? 'email globally suppressed' : 'email not suppressed'}${groups}`,
     Mailchimp: mailchimp
       ? `member ${mailchimp.status}, SMS ${String(mailchimp.merge_fields['SMSSTATUS'] ?? '-')}, push ${String(mailchimp.merge_fields['PUSHSTATUS'] ?? '-')}`
       : 'no member',
@@ -34,4 +36,20 @@ export async function platformViews(
       ? onesignal.subscriptions.map((s) => `${s.type} ${s.enabled ? 'enabled' : 'disabled'}`).join(', ')
       : 'no user',
   };
+}
+
+/** The catalogue topics whose SendGrid unsubscribe group holds the address: ", group 42 (newsletter) suppressed". */
+async function sendgridGroupsSuppressed(simulators: SimulatorClient, email: string): Promise<string> {
+  const topics = loadTopicCatalogue().catalogue.topics.flatMap((t) =>
+    t.providers.sendgrid === undefined ? [] : [{ id: t.id, group: t.providers.sendgrid.unsubscribeGroupId }],
+  );
+  const held = await Promise.all(
+    topics.map(async (t) =>
+      (await simulators.sendgridGroupSuppressions(t.group)).includes(email.toLowerCase()) ? [t] : [],
+    ),
+  );
+  return held
+    .flat()
+    .map((t) => `, group ${t.group} (${t.id}) suppressed`)
+    .join('');
 }

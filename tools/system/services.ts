@@ -19,6 +19,20 @@ export function servicePorts(offset = 0): Record<ServiceName, number> {
   >;
 }
 
+/**
+ * The ports `npm start` and `npm run demo` use: the defaults, shifted by `OPTSTREAM_SERVICES_PORT_OFFSET`
+ * when it is set, so a second system (another checkout, a busy port) runs beside the first.
+ */
+export function localServicePorts(env: NodeJS.ProcessEnv = process.env): Record<ServiceName, number> {
+  const raw = env['OPTSTREAM_SERVICES_PORT_OFFSET'];
+  if (raw === undefined || raw === '') return servicePorts();
+  const offset = Number(raw);
+  const highest = Math.max(...SYSTEM_SERVICES.map((s) => s.port)) + offset;
+  if (!Number.isInteger(offset) || offset < 0 || highest > 65535)
+    throw new Error(`OPTSTREAM_SERVICES_PORT_OFFSET must keep every port in 1-65535, got "${raw}"`);
+  return servicePorts(offset);
+}
+
 /** The simulators' health answers on its control API, the services on /health/ready. */
 export function readinessPath(name: ServiceName): string {
   return name === 'provider-simulators' ? '/_sim/health' : '/health/ready';

@@ -1,3 +1,4 @@
+import { loadTopicCatalogue } from '@optstream/consent-topics';
 import {
   DEFAULT_SIMULATOR_CREDENTIALS,
   type SimulatorCredentials,
@@ -29,5 +30,7 @@ export function optionsFromEnv(env: Env): Required<SimulatorOptions> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PROVIDER_SIMULATORS_PORT must be a port number, got ${env['PROVIDER_SIMULATORS_PORT']}`);
   }
-  return { port, host: env['PROVIDER_SIMULATORS_HOST'] ?? '127.0.0.1', credentials };
+  // The accounts are set up for the catalogue the services run with (CONSENT_TOPICS_FILE or the versioned one).
+  const topics = loadTopicCatalogue({ ...env }).catalogue;
+  return { port, host: env['PROVIDER_SIMULATORS_HOST'] ?? '127.0.0.1', credentials, topics };
 }

@@ -11,6 +11,7 @@ import { GATEWAY_RUNTIME, GatewayRuntime } from '../gateway-runtime';
 import { counted, intakeOrReject } from '../http/accept';
 import { header, jsonBody, rawBody, requireContentType } from '../http/request-body';
 import { assertVerified } from '../http/verification';
+import { mapperContext } from '../intake/mapper-context';
 
 /**
  * The signed API for our own systems: HMAC-SHA256 over `id.timestamp.body`, ±300 s, any of the active
@@ -40,10 +41,10 @@ export class PreferencesController {
       const outcome = await intakeOrReject(this.runtime, {
         endpoint: 'preferences',
         mode: 'single',
-        results: mapOptstreamPreferenceRequest(jsonBody(request), {
-          receivedAt: now,
-          defaultRegion: this.runtime.config.DEFAULT_PHONE_REGION,
-        }),
+        results: mapOptstreamPreferenceRequest(
+          jsonBody(request),
+          mapperContext(this.runtime.topics, this.runtime.config.DEFAULT_PHONE_REGION, now),
+        ),
         rawBody: rawBody(request),
         receivedAt: now,
         context: { traceparent: header(request, 'traceparent') },

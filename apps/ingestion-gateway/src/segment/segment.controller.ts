@@ -4,6 +4,7 @@ import {
   mapSegmentBatch,
   mapSegmentCall,
   MapResult,
+  MapperContext,
   SEGMENT_MAX_BATCH_BYTES,
   SEGMENT_MAX_EVENT_BYTES,
   SegmentCallType,
@@ -15,6 +16,7 @@ import { header, jsonText, rawBody, requireContentType } from '../http/request-b
 import { Endpoint } from '../observability/gateway-metrics';
 import { allowOriginForWriteKey, answerPreflight } from './cors';
 import { bodyWriteKey, headerWriteKey, sourceOfWriteKey } from './write-key';
+import { mapperContext } from '../intake/mapper-context';
 
 /**
  * What the official libraries send (docs/ingestion-gateway.md, "Libraries"): analytics.js posts
@@ -35,7 +37,7 @@ const PATHS: Readonly<Record<string, string[]>> = {
 };
 const ALL_PATHS = Object.values(PATHS).flat();
 
-type Mapper = (body: unknown, ctx: { receivedAt: number; defaultRegion: string }) => readonly MapResult[];
+type Mapper = (body: unknown, ctx: MapperContext) => readonly MapResult[];
 const call =
   (type: SegmentCallType): Mapper =>
   (body, ctx) =>
@@ -129,7 +131,7 @@ export class SegmentController {
       await intakeOrReject(this.runtime, {
         endpoint,
         mode: endpoint === 'segment_batch' ? 'provider' : 'single',
-        results: map(body, { receivedAt: now, defaultRegion: this.runtime.config.DEFAULT_PHONE_REGION }),
+        results: map(body, mapperContext(this.runtime.topics, this.runtime.config.DEFAULT_PHONE_REGION, now)),
         rawBody: decoded,
         receivedAt: now,
         context: { traceparent: header(request, 'traceparent'), sourceName },

@@ -7,6 +7,7 @@ import { counted, intakeOrReject } from '../http/accept';
 import { httpError } from '@optstream/http-errors';
 import { formBody, header, rawBody, requireContentType } from '../http/request-body';
 import { notConfigured } from '../http/verification';
+import { mapperContext } from '../intake/mapper-context';
 
 /**
  * Mailchimp webhooks. Mailchimp does not sign its calls, so the URL registered with it carries a secret
@@ -33,10 +34,10 @@ export class MailchimpController {
       const outcome = await intakeOrReject(this.runtime, {
         endpoint: 'mailchimp',
         mode: 'provider',
-        results: mapMailchimpWebhook(formBody(request), {
-          receivedAt: now,
-          defaultRegion: this.runtime.config.DEFAULT_PHONE_REGION,
-        }),
+        results: mapMailchimpWebhook(
+          formBody(request),
+          mapperContext(this.runtime.topics, this.runtime.config.DEFAULT_PHONE_REGION, now),
+        ),
         rawBody: rawBody(request),
         receivedAt: now,
         context: { traceparent: header(request, 'traceparent') },

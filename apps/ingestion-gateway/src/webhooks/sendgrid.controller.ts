@@ -10,6 +10,7 @@ import { GATEWAY_RUNTIME, GatewayRuntime } from '../gateway-runtime';
 import { counted, intakeOrReject } from '../http/accept';
 import { header, jsonBody, rawBody, requireContentType } from '../http/request-body';
 import { assertVerified, notConfigured } from '../http/verification';
+import { mapperContext } from '../intake/mapper-context';
 
 /** SendGrid Event Webhook (signed): unsubscribe, group_unsubscribe, spamreport, group_resubscribe. */
 @Controller('webhooks/sendgrid')
@@ -35,11 +36,10 @@ export class SendgridController {
         }),
       );
       requireContentType(request, ['application/json']);
-      const results = mapSendgridEvents(jsonBody(request), {
-        receivedAt: now,
-        defaultRegion: this.runtime.config.DEFAULT_PHONE_REGION,
-        sendgridGroupTopic: (groupId) => this.runtime.topics.sendgridGroup(groupId)?.id,
-      });
+      const results = mapSendgridEvents(
+        jsonBody(request),
+        mapperContext(this.runtime.topics, this.runtime.config.DEFAULT_PHONE_REGION, now),
+      );
       const outcome = await intakeOrReject(this.runtime, {
         endpoint: 'sendgrid',
         mode: 'provider',

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { SCHEMAS, TOPICS, type ChannelPreference, type ContactPreferencesState } from '@optstream/contracts';
 import { createAdapters } from '@optstream/connectors-providers';
 import { AvroCodec, createKafkaClient, EventPublisher } from '@optstream/kafka';
@@ -94,8 +94,7 @@ describe('email connector: topics and channel-wide choices at each platform', ()
     await publisher.connect();
   });
   beforeEach(() => {
-    // The unsubscribe groups exist on the account (SendGrid puts a suppression for an unknown group on
-    // the GLOBAL list, which would hide a topic-scoped write behind a global one).
+    // The unsubscribe groups exist on the account (SendGrid answers 404 for an unknown group: SG-GRP).
     for (const id of [42, 43, 44]) sims.state.sendgrid.addGroup(id);
   });
   afterAll(async () => {
@@ -242,5 +241,194 @@ describe('email connector: topics and channel-wide choices at each platform', ()
     ]);
     expect(sims.state.sendgrid.isGloballySuppressed(address)).toBe(false);
     expect(sims.state.braze.user(externalId)?.email_subscribe).toBe('opted_in');
+  });
+});
+
+/** A channel entry as the projector writes it, for any channel. */
+const preference = (
+  channel: 'sms' | 'push',
+  status: Status,
+  version: number,
+  source: string,
+  topics: Topic[] = [],
+): ChannelPreference => ({ ...email(status, version, source, topics), channel });
+
+/**
+ * One channel connector on real Kafka with the real adapters of `providers` (topic maps from the
+ * versioned catalogue) against the strict simulators; `delivered` waits until every provider recorded
+ * a version as delivered.
+ */
+function channelConnector(
+  channel: 'sms' | 'push',
+  providers: string[],
+  env: (s: ProviderSimulators) => NodeJS.ProcessEnv,
+) {
+  const stateTopic = uniqueName(`state-topics-${channel}`);
+  const kafkaConfig = testKafkaConfig();
+  const masterKey = randomBytes(32).toString('base64');
+  const identity = new IdentityFixture(testDatabaseUrl(), masterKey);
+  const running = {} as { sims: ProviderSimulators; runtime: ConnectorRuntime; publisher: EventPublisher };
+
+  beforeAll(async () => {
+    running.sims = await startProviderSimulators({ port: 0 });
+    await identity.ready();
+    const config = loadConnectorConfig(channel, {
+      ...process.env,
+      DATABASE_URL: testDatabaseUrl(),
+      OPTSTREAM_MASTER_KEYS: `test=${masterKey}`,
+      STATE_TOPIC: stateTopic,
+      DEAD_LETTER_TOPIC: uniqueName(`connectors-dlq-topics-${channel}`),
+      CONSUMER_GROUP: uniqueName(`connector-topics-${channel}`),
+      TOPIC_PARTITIONS: '1',
+      PARKED_POLL_INTERVAL_MS: '3600000',
+      PORT: '0',
+      LOG_LEVEL: 'error',
+    });
+    const adapters = createAdapters(
+      providersFromEnv(`connector-${channel}-test`, providers, env(running.sims)),
+    );
+    running.runtime = await startConnectorRuntime({ channel, config, adapters });
+    const codec = AvroCodec.fromConfig(kafkaConfig);
+    await codec.register(stateTopic, SCHEMAS[TOPICS.contactPreferencesState.valueSchema]);
+    running.publisher = new EventPublisher(
+      createKafkaClient(kafkaConfig, `connector-topics-${channel}-test`),
+      codec,
+      {},
+    );
+    await running.publisher.connect();
+  });
+  afterAll(async () => {
+    await running.publisher?.disconnect();
+    await running.runtime?.close();
+    await running.sims?.close();
+    await identity.close();
+  });
+
+  return {
+    sims: () => running.sims,
+    identity,
+    publish: (state: ContactPreferencesState) =>
+      running.publisher.publish(stateTopic, [
+        { key: state.externalId, value: state, eventId: state.causationId },
+      ]),
+    delivered: (externalId: string, version: number) =>
+      waitFor(
+        async () =>
+          (
+            await running.runtime.db.query(
+              `SELECT provider FROM connectors.deliveries WHERE connector = $1 AND external_id = $2 AND version = $3`,
+              [`connector-${channel}`, externalId, version],
+            )
+          ).length === providers.length,
+        { timeoutMs: 30_000, description: `version ${version} delivered to ${providers.join(', ')}` },
+      ),
+  };
+}
+
+describe('sms connector: a topic is its Attentive subscription type (catalogue: promotions → MARKETING)', () => {
+  const c = channelConnector('sms', ['attentive'], (sims) => ({
+    ATTENTIVE_CLIENT_ID: sims.credentials.attentiveClientId,
+    ATTENTIVE_CLIENT_SECRET: sims.credentials.attentiveClientSecret,
+    ATTENTIVE_API_URL: sims.baseUrl('attentive'),
+    // Subscribes forwarded too, so the test sees that a topic resubscribe still sends none.
+    ATTENTIVE_SEND_SUBSCRIBES: 'true',
+  }));
+
+  it('an SMS opt-out from promotions unsubscribes its type; a topic resubscribe after STOP subscribes nothing', async () => {
+    const externalId = randomUUID();
+    const phone = `+1415${randomInt(2_000_000, 9_999_999)}`;
+    await c.identity.store(externalId, { phone });
+    await c.publish(
+      stateOf(
+        externalId,
+        1,
+        preference('sms', 'subscribed', 1, 'Signup Form', [
+          { topic: 'promotions', status: 'unsubscribed', effectiveStatus: 'unsubscribed' },
+        ]),
+      ),
+    );
+    await c.delivered(externalId, 1);
+    // Attentive has no finer grain than the type: the topic's opt-out wins over the channel's opt-in.
+    expect(c.sims().state.attentive.subscription(phone, 'MARKETING', 'TEXT')?.status).toBe('UNSUBSCRIBED');
+
+    await c.publish(
+      stateOf(
+        externalId,
+        2,
+        preference('sms', 'unsubscribed', 2, 'SMS STOP Reply', [
+          { topic: 'promotions', status: 'subscribed', effectiveStatus: 'unsubscribed' },
+        ]),
+      ),
+    );
+    await c.delivered(externalId, 2);
+    expect(c.sims().state.attentive.subscription(phone, 'MARKETING', 'TEXT')?.status).toBe('UNSUBSCRIBED');
+    const subscribes = c
+      .sims()
+      .calls('attentive')
+      .filter(
+        (call) =>
+          call.method === 'POST' &&
+          call.path === '/v1/subscriptions' &&
+          JSON.stringify(call.body).includes(phone),
+      );
+    expect(subscribes).toEqual([]);
+  });
+});
+
+describe('push connector: a topic is its OneSignal tag (catalogue: product-updates → topic_product_updates)', () => {
+  const c = channelConnector('push', ['onesignal'], (sims) => ({
+    ONESIGNAL_APP_ID: sims.credentials.onesignalAppId,
+    ONESIGNAL_API_KEY: sims.credentials.onesignalApiKey,
+    ONESIGNAL_API_URL: sims.baseUrl('onesignal'),
+  }));
+  const TAG = 'topic_product_updates';
+
+  it('tags the user while the topic is in, removes the tag when out, and when push is off whatever the topic says', async () => {
+    const externalId = randomUUID();
+    await c.identity.store(externalId, {});
+    c.sims().state.onesignal.seedUser(externalId, [{ type: 'iOSPush', token: randomUUID() }]);
+    const tags = () => c.sims().state.onesignal.user(externalId)?.properties.tags;
+    const topic = (status: Status, effectiveStatus: Status): Topic[] => [
+      { topic: 'product-updates', status, effectiveStatus },
+    ];
+
+    await c.publish(
+      stateOf(externalId, 1, preference('push', 'subscribed', 1, 'App', topic('subscribed', 'subscribed'))),
+    );
+    await c.delivered(externalId, 1);
+    expect(tags()).toEqual({ [TAG]: '1' });
+
+    await c.publish(
+      stateOf(
+        externalId,
+        2,
+        preference('push', 'subscribed', 1, 'App', topic('unsubscribed', 'unsubscribed')),
+      ),
+    );
+    await c.delivered(externalId, 2);
+    expect(tags()).toEqual({});
+
+    await c.publish(
+      stateOf(externalId, 3, preference('push', 'subscribed', 1, 'App', topic('subscribed', 'subscribed'))),
+    );
+    await c.delivered(externalId, 3);
+    expect(tags()).toEqual({ [TAG]: '1' });
+
+    // Push turned off: the topic's own choice stays on record, the tag goes (effective status).
+    await c.publish(
+      stateOf(
+        externalId,
+        4,
+        preference('push', 'unsubscribed', 4, 'Mobile App Settings', topic('subscribed', 'unsubscribed')),
+      ),
+    );
+    await c.delivered(externalId, 4);
+    expect(tags()).toEqual({});
+    expect(
+      c
+        .sims()
+        .state.onesignal.user(externalId)
+        ?.subscriptions.map((s) => s.enabled),
+    ).toEqual([false]);
   });
 });

@@ -2,6 +2,7 @@ export * from './types';
 export { PROVIDER_MOUNTS } from './mounts';
 export { startProviderSimulators, type ProviderSimulators } from './provider-simulators';
 export type { SimulatorState } from './simulator-state';
+export { setUpAccounts } from './account-setup';
 export { SimulatorClient, type SimulatorConfig, type SimulatorStats } from './control/simulator-client';
 export * from './providers/sendgrid';
 export * from './providers/mailchimp';

@@ -12,6 +12,7 @@ import { brazeProvider } from './providers/braze';
 import { mailchimpProvider } from './providers/mailchimp';
 import { onesignalProvider } from './providers/onesignal';
 import { sendgridProvider } from './providers/sendgrid';
+import { setUpAccounts } from './account-setup';
 import { createSimulatorState, resetSimulatorState, type SimulatorState } from './simulator-state';
 import {
   DEFAULT_SIMULATOR_CREDENTIALS,
@@ -56,6 +57,10 @@ export async function startProviderSimulators(options: SimulatorOptions = {}): P
     return found;
   };
   const state = createSimulatorState((provider) => runtime(provider).countEffect);
+  const setUp = (): void => {
+    if (options.topics !== undefined) setUpAccounts(state, options.topics);
+  };
+  setUp();
   const recorder = new CallRecorder();
   const held = new HeldRequests();
   const app = createApp();
@@ -84,6 +89,7 @@ export async function startProviderSimulators(options: SimulatorOptions = {}): P
     tokensIssued: (provider) => (provider === 'attentive' ? state.attentive.tokensIssued() : 0),
     reset: () => {
       resetSimulatorState(state);
+      setUp();
       recorder.clear();
       runtimes.forEach((r) => r.reset());
     },

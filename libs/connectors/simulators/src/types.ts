@@ -1,3 +1,4 @@
+import type { TopicCatalogue } from '@optstream/consent-topics';
 import type { ProviderName } from '@optstream/connectors-domain';
 
 export type { ProviderName };
@@ -29,6 +30,11 @@ export interface SimulatorOptions {
   /** Defaults to 127.0.0.1. */
   host?: string;
   credentials?: Partial<SimulatorCredentials>;
+  /**
+   * The topic catalogue the simulated accounts are set up for, as a real account would be before
+   * optstream is pointed at it (each topic's SendGrid unsubscribe group exists). Kept across `reset()`.
+   */
+  topics?: TopicCatalogue;
 }
 
 /** `times` = how many requests the fault applies to, then it clears; absent = until cleared. */

@@ -1,3 +1,4 @@
+import { loadTopicCatalogue } from '@optstream/consent-topics';
 import { bearer, call, useSimulators } from './harness';
 
 describe('SendGrid simulator', () => {
@@ -38,7 +39,7 @@ describe('SendGrid simulator', () => {
     expect(after.body).toEqual({});
   });
 
-  it('group suppressions: add, list, per-address view, delete; an unknown group lands on the global list', async () => {
+  it('group suppressions: add, list, per-address view, delete; an unknown group is 404 and changes nothing', async () => {
     sims().state.sendgrid.addGroup(42, 'Newsletter');
     const added = await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/42/suppressions', {
       body: { recipient_emails: ['a@example.com', 'b@example.com'] },
@@ -63,11 +64,22 @@ describe('SendGrid simulator', () => {
     expect(del.status).toBe(204);
     expect(sims().state.sendgrid.groupSuppressions(42)).toEqual(['b@example.com']);
 
-    await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/999/suppressions', {
+    const effectsBefore = sims().effects('sendgrid');
+    const unknown = await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/999/suppressions', {
       body: { recipient_emails: ['c@example.com'] },
       headers: auth(),
     });
-    expect(sims().state.sendgrid.isGloballySuppressed('c@example.com')).toBe(true);
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { errors: [{ field: null, message: 'resource not found' }] },
+    });
+    for (const [method, path] of [
+      ['GET', '/v3/asm/groups/999/suppressions'],
+      ['DELETE', '/v3/asm/groups/999/suppressions/c%40example.com'],
+    ] as const)
+      expect((await call(sims(), 'sendgrid', method, path, { headers: auth() })).status).toBe(404);
+    expect(sims().state.sendgrid.isGloballySuppressed('c@example.com')).toBe(false);
+    expect(sims().effects('sendgrid')).toBe(effectsBefore);
   });
 
   it('refuses a missing or wrong key with 401 and SendGrid’s body', async () => {
@@ -162,5 +174,33 @@ describe('SendGrid simulator: a global suppression overrides every group (docs/p
     });
     expect(sg.wouldDeliver('jane@example.com', 42)).toBe(true);
     expect(sg.wouldDeliver('jane@example.com', 43)).toBe(false);
+  });
+});
+
+describe('SendGrid simulator set up for the topic catalogue (docs/provider-simulators.md)', () => {
+  const sims = useSimulators({ topics: loadTopicCatalogue({}).catalogue });
+  const auth = () => bearer(sims().credentials.sendgridApiKey);
+
+  it('has every topic’s unsubscribe group from the start and after a reset, without counting effects', async () => {
+    const expected = [
+      { id: 42, name: 'Weekly newsletter', description: 'optstream topic newsletter', is_default: false },
+      { id: 43, name: 'Product updates', description: 'optstream topic product-updates', is_default: false },
+      { id: 44, name: 'Offers and promotions', description: 'optstream topic promotions', is_default: false },
+    ];
+    const groups = await call(sims(), 'sendgrid', 'GET', '/v3/asm/groups', { headers: auth() });
+    expect(groups.body).toEqual(expected);
+    expect(sims().effects('sendgrid')).toBe(0);
+    const added = await call(sims(), 'sendgrid', 'POST', '/v3/asm/groups/43/suppressions', {
+      body: { recipient_emails: ['jane@example.com'] },
+      headers: auth(),
+    });
+    expect(added.status).toBe(201);
+    expect(sims().state.sendgrid.wouldDeliver('jane@example.com', 43)).toBe(false);
+
+    sims().reset();
+    expect(sims().state.sendgrid.groupSuppressions(43)).toEqual([]);
+    expect((await call(sims(), 'sendgrid', 'GET', '/v3/asm/groups', { headers: auth() })).body).toEqual(
+      expected,
+    );
   });
 });

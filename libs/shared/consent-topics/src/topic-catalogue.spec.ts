@@ -46,6 +46,32 @@ describe('topic catalogue', () => {
     ]);
   });
 
+  it('names the Mailchimp interests webhooks spell by name, and refuses an interest id or name claimed twice', () => {
+    expect(loadTopicCatalogue({}).mailchimpInterestNames()).toEqual([
+      { topic: 'newsletter', name: 'Weekly newsletter' },
+      { topic: 'promotions', name: 'Offers and promotions' },
+    ]);
+    const a = {
+      ...newsletter,
+      id: 'a',
+      providers: { mailchimp: { interestId: 'a1b2c3d4e5', interestName: 'News' } },
+    };
+    const b = {
+      ...newsletter,
+      id: 'b',
+      providers: { mailchimp: { interestId: 'a1b2c3d4e5', interestName: 'Other' } },
+    };
+    const c = {
+      ...newsletter,
+      id: 'c',
+      providers: { mailchimp: { interestId: 'f6e5d4c3b2', interestName: 'News' } },
+    };
+    expect(problemsOf({ version: 1, topics: [a, b, c] })).toEqual([
+      'b: mailchimp interest a1b2c3d4e5 is also used by topic a',
+      'c: mailchimp interest "News" is also used by topic a',
+    ]);
+  });
+
   it('refuses a platform representation for a channel the topic does not have', () => {
     const sms = { ...newsletter, channels: ['sms'], providers: { sendgrid: { unsubscribeGroupId: 7 } } };
     expect(problemsOf({ version: 1, topics: [sms] })).toEqual([

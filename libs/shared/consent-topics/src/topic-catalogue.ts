@@ -16,7 +16,11 @@ const providers = z
     mailchimp: z
       .union([
         z
-          .object({ interestId: z.string().regex(/^[0-9a-f]{10}$/, 'a 10-character hex interest id') })
+          .object({
+            interestId: z.string().regex(/^[0-9a-f]{10}$/, 'a 10-character hex interest id'),
+            /** The interest's name in the audience: Mailchimp's webhooks name interests, never by id. */
+            interestName: z.string().min(1).max(100).optional(),
+          })
           .strict(),
         z.object({ tag: z.string().min(1).max(100) }).strict(),
       ])
@@ -100,6 +104,17 @@ function crossChecks(topics: readonly ConsentTopic[]): string[] {
       // An incoming event names the platform's representation; it must lead back to ONE topic.
       claim(`${provider}:${JSON.stringify(value)}`, entry.id, `${provider} ${JSON.stringify(value)}`);
     }
+    // A Mailchimp webhook names an interest, the API writes it by id: each must lead back to one topic.
+    const mailchimp = entry.providers.mailchimp;
+    if (mailchimp !== undefined && 'interestId' in mailchimp) {
+      claim(`mailchimp-id:${mailchimp.interestId}`, entry.id, `mailchimp interest ${mailchimp.interestId}`);
+      if (mailchimp.interestName !== undefined)
+        claim(
+          `mailchimp-name:${mailchimp.interestName}`,
+          entry.id,
+          `mailchimp interest "${mailchimp.interestName}"`,
+        );
+    }
   }
   return problems;
 }
@@ -130,6 +145,16 @@ export class TopicIndex {
   /** The topic a SendGrid unsubscribe group stands for. */
   sendgridGroup(groupId: number): ConsentTopic | undefined {
     return this.bySendgridGroup.get(groupId);
+  }
+
+  /** Each topic a named Mailchimp interest represents, with that name (how webhooks spell interests). */
+  mailchimpInterestNames(): readonly { readonly topic: string; readonly name: string }[] {
+    return this.catalogue.topics.flatMap((t) => {
+      const m = t.providers.mailchimp;
+      return m !== undefined && 'interestId' in m && m.interestName !== undefined
+        ? [{ topic: t.id, name: m.interestName }]
+        : [];
+    });
   }
 
   /** The topic a Mailchimp interest id or tag stands for. */

@@ -26,6 +26,9 @@ export type ConsentDetail = {
   readonly topic?: string | null;
   readonly evidence?: Evidence | null;
   readonly pendingExpiresAt?: number | null;
+  /** Proof of consent, personal data: only on the 7-day inbound topic, sealed by the resolver. */
+  readonly ipAddress?: string | null;
+  readonly userAgent?: string | null;
 };
 
 const base = (e: FactEnvelope) => ({

@@ -1,4 +1,4 @@
-import { mailchimpEventRef } from '../event-id';
+import { derivedEventRef, mailchimpEventRef } from '../event-id';
 import { formValue, type FormFields } from '../form';
 import { quote } from '../guards';
 import type { ConsentStatus } from '../inbound-fact';
@@ -38,7 +38,53 @@ export const mapMailchimpWebhook = (fields: FormFields, ctx: MapperContext): rea
   }
   const envelope = buildEnvelope(mapped, fields, ctx);
   if (!envelope.ok) return [rejection(envelope.code, envelope.reason, fields)];
-  return [factResult(toFact(mapped, envelope.value, fields))];
+  const topics = mapped === 'profile' ? interestFacts(envelope.value, fields, ctx) : [];
+  return [factResult(toFact(mapped, envelope.value, fields)), ...topics.map(factResult)];
+};
+
+/** A profile webhook copies the member's interests; it is no act of the person we can date. */
+const INTEREST_EVIDENCE = { strength: 'snapshot', kind: 'provider_webhook' } as const;
+const GROUPING_GROUPS = /^data\[merges\]\[GROUPINGS\]\[\d+\]\[groups\]$/;
+
+/**
+ * The member's interests as a profile webhook names them: each `data[merges][GROUPINGS][n][groups]`
+ * (one per interest category), else `data[merges][INTERESTS]` (all of them); comma-separated names, a
+ * comma inside a name escaped as `\,`. Undefined when the webhook carries neither (no interests to read).
+ */
+export const mailchimpInterestNames = (fields: FormFields): ReadonlySet<string> | undefined => {
+  const groupings = Object.keys(fields).filter((key) => GROUPING_GROUPS.test(key));
+  const lists =
+    groupings.length > 0
+      ? groupings.map((key) => formValue(fields, key))
+      : [formValue(fields, 'data[merges][INTERESTS]')];
+  if (lists.every((list) => list === undefined)) return undefined;
+  return new Set(
+    lists.flatMap((list) =>
+      (list ?? '')
+        .split(/(?<!\\),/)
+        .map((name) => name.replace(/\\,/g, ',').trim())
+        .filter((name) => name !== ''),
+    ),
+  );
+};
+
+/**
+ * One topic choice per catalogue topic represented by a named Mailchimp interest: subscribed when the
+ * member is in the interest, unsubscribed when not. A snapshot (docs/consent-model.md): it never
+ * reverses an explicit opt-out, whatever its time.
+ */
+const interestFacts = (envelope: FactEnvelope, fields: FormFields, ctx: MapperContext) => {
+  const names = mailchimpInterestNames(fields);
+  if (names === undefined) return [];
+  return (ctx.mailchimpInterests ?? []).map(({ topic, name }) =>
+    preferenceChangeFact(
+      { ...envelope, providerEventRef: derivedEventRef(envelope.providerEventRef, `interest:${topic}`) },
+      'email',
+      names.has(name) ? 'subscribed' : 'unsubscribed',
+      'Mailchimp Profile Interests',
+      { topic, evidence: INTEREST_EVIDENCE },
+    ),
+  );
 };
 
 type EnvelopeResult =

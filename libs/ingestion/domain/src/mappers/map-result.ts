@@ -8,6 +8,13 @@ export type MapperContext = {
   readonly defaultRegion: string;
   /** The catalogue topic a SendGrid unsubscribe group (`asm_group_id`) stands for, if any. */
   readonly sendgridGroupTopic?: (groupId: number) => string | undefined;
+  /** Whether `topic` is a catalogue topic of `channel`; absent: no topic is known. */
+  readonly topicOfChannel?: (topic: string, channel: string) => boolean;
+  /**
+   * The catalogue topics represented by a Mailchimp interest, with the interest's name as Mailchimp's
+   * webhooks spell it (they carry names, not ids).
+   */
+  readonly mailchimpInterests?: readonly { readonly topic: string; readonly name: string }[];
 };
 
 export type RejectionCode =

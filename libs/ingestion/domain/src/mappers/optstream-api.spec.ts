@@ -41,7 +41,7 @@ describe('mapOptstreamPreferenceRequest', () => {
     [
       { new_status: 'subscribed' },
       'INVALID_FIELD',
-      'unknown field "new_status"; allowed: externalId, email, phone, channel, newStatus, sourceOfChange, occurredAt, requestId',
+      'unknown field "new_status"; allowed: externalId, email, phone, channel, newStatus, sourceOfChange, occurredAt, requestId, topic, evidence, ipAddress, userAgent',
     ],
     [{ requestId: undefined }, 'MISSING_FIELD', 'requestId is required'],
     [{ channel: 'fax' }, 'INVALID_FIELD', 'channel must be one of email, sms, push; got "fax"'],

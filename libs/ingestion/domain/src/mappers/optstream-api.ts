@@ -1,8 +1,10 @@
 import { quote, isRecord, typeName, type JsonObject } from '../guards';
 import { CONSENT_CHANNELS, CONSENT_STATUSES, type ConsentChannel, type ConsentStatus } from '../inbound-fact';
 import { parseIso8601 } from '../normalize/time';
+import { optionalEvidence, optionalIpAddress, optionalTopic } from './consent-fields';
 import { preferenceChangeFact } from './facts';
-import { requiredOneOf, requiredString } from './fields';
+import { optionalString, requiredOneOf, requiredString } from './fields';
+import { ok } from '../result';
 import { resolveIdentifiers } from './identifiers';
 import { factResult, rejection, type MapperContext, type MapResult } from './map-result';
 
@@ -21,6 +23,21 @@ export type OptstreamPreferenceRequest = {
   /** ISO 8601 with a zone: when the person acted. */
   readonly occurredAt: string;
   readonly requestId: string;
+  /** A catalogue topic of the channel; absent: the whole channel. */
+  readonly topic?: string;
+  /** Proof of consent (docs/consent-model.md); `kind` defaults to `api_call`. */
+  readonly evidence?: {
+    readonly kind?: string;
+    readonly collectionPoint?: string;
+    readonly consentTextId?: string;
+    readonly consentTextVersion?: string;
+    readonly actor?: string;
+    readonly legalBasis?: string;
+    readonly jurisdiction?: string;
+  };
+  /** Where the person acted from: proof of consent, personal data (sealed by the resolver). */
+  readonly ipAddress?: string;
+  readonly userAgent?: string;
 };
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
@@ -32,6 +49,10 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'sourceOfChange',
   'occurredAt',
   'requestId',
+  'topic',
+  'evidence',
+  'ipAddress',
+  'userAgent',
 ]);
 
 /** Validates and maps one request body (already JSON-parsed); any rejection means 400. */
@@ -79,7 +100,28 @@ const mapRequest = (body: JsonObject, ctx: MapperContext): MapResult => {
     receivedAt: ctx.receivedAt,
     identifiers: identifiers.value,
   };
+  const detail = consentDetail(body, channel.value, ctx);
+  if (!detail.ok) return rejection(detail.code, detail.reason, body);
   return factResult(
-    preferenceChangeFact(envelope, channel.value, newStatus.value, sourceOfChange.value.trim()),
+    preferenceChangeFact(envelope, channel.value, newStatus.value, sourceOfChange.value.trim(), detail.value),
   );
+};
+
+/** Topic and proof of consent; only the fields the caller sent, so a plain request maps as it always did. */
+const consentDetail = (body: JsonObject, channel: ConsentChannel, ctx: MapperContext) => {
+  const topic = optionalTopic(body['topic'], 'topic', channel, ctx);
+  if (!topic.ok) return topic;
+  const evidence = optionalEvidence(body['evidence'], 'evidence', 'api_call');
+  if (!evidence.ok) return evidence;
+  const ipAddress = optionalIpAddress(body['ipAddress'], 'ipAddress');
+  if (!ipAddress.ok) return ipAddress;
+  const userAgent = optionalString(body['userAgent'], 'userAgent', 512);
+  if (!userAgent.ok) return userAgent;
+  return ok({
+    ...(topic.value === null ? {} : { topic: topic.value }),
+    // Only our own systems hold the signing secret: a trusted source.
+    ...(evidence.value === undefined ? {} : { evidence: { ...evidence.value, trust: 'server' as const } }),
+    ...(ipAddress.value === undefined ? {} : { ipAddress: ipAddress.value }),
+    ...(userAgent.value === undefined ? {} : { userAgent: userAgent.value }),
+  });
 };

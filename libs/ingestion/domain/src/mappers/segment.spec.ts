@@ -58,19 +58,37 @@ describe('mapSegmentCall identify', () => {
     });
   });
 
-  it('emits one preference change per consent trait, each with its own deterministic id', () => {
+  // Apps resend cached traits on every identify: a copy of a state, never the person's act (case 3).
+  const SNAPSHOT = { strength: 'snapshot', kind: 'identify_traits' };
+
+  it('emits one preference change per consent trait, each a snapshot with its own deterministic id', () => {
     expect(all.slice(1).map((f) => [f.source.providerEventRef, f.preferenceChange])).toEqual([
       [
         derivedEventRef(identify.messageId, 'email_subscribed_status'),
-        { channel: 'email', newStatus: 'subscribed', sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE },
+        {
+          channel: 'email',
+          newStatus: 'subscribed',
+          sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE,
+          evidence: SNAPSHOT,
+        },
       ],
       [
         derivedEventRef(identify.messageId, 'sms_subscribed_status'),
-        { channel: 'sms', newStatus: 'unsubscribed', sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE },
+        {
+          channel: 'sms',
+          newStatus: 'unsubscribed',
+          sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE,
+          evidence: SNAPSHOT,
+        },
       ],
       [
         derivedEventRef(identify.messageId, 'push_notification_enabled'),
-        { channel: 'push', newStatus: 'unsubscribed', sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE },
+        {
+          channel: 'push',
+          newStatus: 'unsubscribed',
+          sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE,
+          evidence: SNAPSHOT,
+        },
       ],
     ]);
     expect(new Set(all.map((f) => f.eventId)).size).toBe(4);

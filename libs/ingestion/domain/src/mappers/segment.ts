@@ -3,6 +3,7 @@ import { isRecord, quote, typeName, type JsonObject } from '../guards';
 import { CONSENT_CHANNELS, CONSENT_STATUSES, type ContactInbound } from '../inbound-fact';
 import { parseIso8601 } from '../normalize/time';
 import { assertNever, fail, ok, type Result } from '../result';
+import { IDENTIFY_TRAITS_EVIDENCE, optionalTopic } from './consent-fields';
 import { identifyFact, preferenceChangeFact, pushPermissionChangeFact, type FactEnvelope } from './facts';
 import {
   optionalObject,
@@ -167,7 +168,7 @@ const mapIdentify = (
   if (!traits.ok) return traits;
   const envelope = buildEnvelope(call, traits.value, sharedContext, clock, ctx);
   if (!envelope.ok) return envelope;
-  const consent = traitConsent(traits.value);
+  const consent = traitConsent(traits.value, ctx);
   if (!consent.ok) return consent;
   const e = envelope.value;
   const derived = (c: TraitConsent): FactEnvelope => ({
@@ -178,7 +179,10 @@ const mapIdentify = (
   return ok([
     identifyFact(e, JSON.stringify(traits.value)),
     ...consent.value.map((c) =>
-      preferenceChangeFact(derived(c), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE),
+      preferenceChangeFact(derived(c), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE, {
+        ...(c.topic === undefined ? {} : { topic: c.topic }),
+        evidence: IDENTIFY_TRAITS_EVIDENCE,
+      }),
     ),
   ]);
 };
@@ -200,12 +204,15 @@ const mapTrack = (
   const envelope = buildEnvelope(call, null, sharedContext, clock, ctx);
   if (!envelope.ok) return envelope;
   return event.value === MARKETING_PREFERENCE_UPDATED
-    ? mapPreferenceUpdated(properties.value, envelope.value)
+    ? mapPreferenceUpdated(properties.value, envelope.value, ctx)
     : mapPushPermission(properties.value, envelope.value);
 };
 
-/** Track properties map one to one: channel, new_status, source_of_change, timestamp (when the person acted). */
-const mapPreferenceUpdated = (p: JsonObject, e: FactEnvelope): Mapped => {
+/**
+ * Track properties map one to one: channel, new_status, source_of_change, timestamp (when the person
+ * acted) and `topic` (a catalogue topic of the channel; absent: the whole channel).
+ */
+const mapPreferenceUpdated = (p: JsonObject, e: FactEnvelope, ctx: MapperContext): Mapped => {
   const channel = requiredOneOf(p['channel'], 'properties.channel', CONSENT_CHANNELS);
   if (!channel.ok) return channel;
   const status = requiredOneOf(p['new_status'], 'properties.new_status', CONSENT_STATUSES);
@@ -214,8 +221,11 @@ const mapPreferenceUpdated = (p: JsonObject, e: FactEnvelope): Mapped => {
   if (!source.ok) return source;
   const occurredAt = optionalTime(p['timestamp'], 'properties.timestamp');
   if (!occurredAt.ok) return occurredAt;
+  const topic = optionalTopic(p['topic'], 'properties.topic', channel.value, ctx);
+  if (!topic.ok) return topic;
   const envelope = { ...e, occurredAt: occurredAt.value ?? e.occurredAt };
-  return ok([preferenceChangeFact(envelope, channel.value, status.value, source.value.trim())]);
+  const detail = topic.value === null ? {} : { topic: topic.value };
+  return ok([preferenceChangeFact(envelope, channel.value, status.value, source.value.trim(), detail)]);
 };
 
 const mapPushPermission = (p: JsonObject, e: FactEnvelope): Mapped => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest, type SimRequest, type SimRoute } from '../../core/provider-definition';
+import { badRequest, notFound, type SimRequest, type SimRoute } from '../../core/provider-definition';
 import { parseJson, tryJson } from '../../core/validation';
 import type { SendgridState } from './sendgrid-state';
 
@@ -13,6 +13,15 @@ const newGroup = z.object({
 const groupId = (request: SimRequest): number => {
   const id = Number(request.params['groupId']);
   if (!Number.isInteger(id) || id <= 0) throw badRequest('group_id must be a positive integer');
+  return id;
+};
+/**
+ * An unsubscribe group of the account, or SendGrid's 404 `resource not found` (SG-GRP): a group must be
+ * created on the account before anything is suppressed in it.
+ */
+const existingGroupId = (state: SendgridState, request: SimRequest): number => {
+  const id = groupId(request);
+  if (!state.hasGroup(id)) throw notFound('resource not found');
   return id;
 };
 const emailParam = (request: SimRequest) => ({ emails: [request.params['email'] ?? ''] });
@@ -78,7 +87,7 @@ function groupRoutes(state: SendgridState): SimRoute[] {
       url: '/v3/asm/groups/:groupId/suppressions',
       contacts: bodyEmails,
       handle: (request) => {
-        const id = groupId(request);
+        const id = existingGroupId(state, request);
         const { recipient_emails } = parseJson(recipientEmails, request);
         state.suppressInGroup(id, recipient_emails);
         return { status: 201, body: { recipient_emails } };
@@ -87,14 +96,14 @@ function groupRoutes(state: SendgridState): SimRoute[] {
     {
       method: 'GET',
       url: '/v3/asm/groups/:groupId/suppressions',
-      handle: (request) => ({ status: 200, body: state.groupSuppressions(groupId(request)) }),
+      handle: (request) => ({ status: 200, body: state.groupSuppressions(existingGroupId(state, request)) }),
     },
     {
       method: 'DELETE',
       url: '/v3/asm/groups/:groupId/suppressions/:email',
       contacts: emailParam,
       handle: (request) => {
-        state.unsuppressInGroup(groupId(request), request.params['email'] ?? '');
+        state.unsuppressInGroup(existingGroupId(state, request), request.params['email'] ?? '');
         return { status: 204 };
       },
     },

@@ -31,6 +31,11 @@ export class SendgridState {
     return group;
   }
 
+  /** The account's own set-up (what an operator created in SendGrid's UI): not an effect of a request. */
+  configureGroup(id: number, name: string, description: string): void {
+    this.groups.set(id, { id, name, description, isDefault: false });
+  }
+
   listGroups(): readonly SendgridGroup[] {
     return [...this.groups.values()];
   }
@@ -49,9 +54,9 @@ export class SendgridState {
     this.countEffect();
   }
 
-  /** SendGrid adds addresses for an unknown or deleted group to the global list instead (SG-GRP). */
+  /** Only into a group of the account: the API answers 404 for any other id (SG-GRP). */
   suppressInGroup(groupId: number, emails: readonly string[]): void {
-    if (!this.groups.has(groupId)) return this.suppressGlobally(emails);
+    if (!this.groups.has(groupId)) throw new Error(`SendGrid unsubscribe group ${groupId} does not exist`);
     const members = this.groupMembers.get(groupId) ?? new Set<string>();
     for (const email of emails) members.add(normalizeEmail(email));
     this.groupMembers.set(groupId, members);
