@@ -34,6 +34,9 @@ const track = (event: string, properties: Record<string, unknown>, over: Record<
   ...over,
 });
 
+/** Identify traits are a snapshot (docs/consent-model.md, "Evidence strength"). */
+const SNAPSHOT = { strength: 'snapshot', kind: 'identify_traits' };
+
 describe('mapSegmentCall identify', () => {
   const results = mapSegmentCall('identify', identify, ctx);
   const all = facts(results);
@@ -62,15 +65,30 @@ describe('mapSegmentCall identify', () => {
     expect(all.slice(1).map((f) => [f.source.providerEventRef, f.preferenceChange])).toEqual([
       [
         derivedEventRef(identify.messageId, 'email_subscribed_status'),
-        { channel: 'email', newStatus: 'subscribed', sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE },
+        {
+          channel: 'email',
+          newStatus: 'subscribed',
+          sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE,
+          evidence: SNAPSHOT,
+        },
       ],
       [
         derivedEventRef(identify.messageId, 'sms_subscribed_status'),
-        { channel: 'sms', newStatus: 'unsubscribed', sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE },
+        {
+          channel: 'sms',
+          newStatus: 'unsubscribed',
+          sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE,
+          evidence: SNAPSHOT,
+        },
       ],
       [
         derivedEventRef(identify.messageId, 'push_notification_enabled'),
-        { channel: 'push', newStatus: 'unsubscribed', sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE },
+        {
+          channel: 'push',
+          newStatus: 'unsubscribed',
+          sourceOfChange: SEGMENT_TRAIT_SOURCE_OF_CHANGE,
+          evidence: SNAPSHOT,
+        },
       ],
     ]);
     expect(new Set(all.map((f) => f.eventId)).size).toBe(4);

@@ -178,7 +178,11 @@ const mapIdentify = (
   return ok([
     identifyFact(e, JSON.stringify(traits.value)),
     ...consent.value.map((c) =>
-      preferenceChangeFact(derived(c), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE),
+      // Traits are a copy of a state (apps resend cached traits on every identify): a snapshot, which
+      // never reverses an explicit opt-out (docs/consent-model.md, "Evidence strength").
+      preferenceChangeFact(derived(c), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE, {
+        evidence: { strength: 'snapshot', kind: 'identify_traits' },
+      }),
     ),
   ]);
 };
