@@ -65,7 +65,7 @@ function oldProjection(log: readonly MarketingPreferenceUpdated[]) {
 }
 
 /**
- * Issue #16's contract: a log written by the release before the consent model replays into the new
+ * The consent model's contract (docs/consent-model.md, "The contract"): a log written by the release before the consent model replays into the new
  * model unchanged — encoded with the old schema through the real registry, projected live by today's
  * projector and rebuilt from offset 0, both equal to what the old rules imply. And the other way round:
  * a consumer built from the old schema decodes today's events.

@@ -28,7 +28,7 @@ describe('topicStatusOf', () => {
     expect(topicStatusOf(consent, 'promotions')).toBe('subscribed');
   });
 
-  it('a channel-wide opt-out beats a later topic resubscribe (issue #16, case 1)', () => {
+  it('a channel-wide opt-out beats a later topic resubscribe (docs/consent-model.md, case 1)', () => {
     const consent = emailConsent(
       { eventId: 'a', newStatus: 'unsubscribed', occurredAt: 1 },
       { eventId: 'b', newStatus: 'subscribed', occurredAt: 2, topic: 'newsletter' },
