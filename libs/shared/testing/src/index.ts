@@ -4,3 +4,4 @@ export * from './read-topic';
 export * from './fixtures';
 export * from './tail-topic';
 export * from './service-process';
+export * from './local-segment-cdn';
