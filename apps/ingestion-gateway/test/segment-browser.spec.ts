@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, BrowserContext } from 'playwright-core';
 import { ContactInbound } from '@optstream/contracts';
+import { CHROMIUM_ARGS, LocalSegmentCdn } from '@optstream/testing';
 import { GatewayHarness } from './gateway-harness';
-import { LocalSegmentCdn } from './local-segment-cdn';
 
 jest.setTimeout(120_000);
 
@@ -16,16 +16,6 @@ jest.setTimeout(120_000);
  * paths as text/plain with its write key, across CORS. Nothing may leave 127.0.0.1.
  */
 const WRITE_KEY = 'wk_test_browser';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function chromiumPath(): string {
   const path = process.env['OPTSTREAM_CHROMIUM'];
@@ -56,7 +46,7 @@ describe('@segment/analytics-next in Chromium sends to the gateway unmodified', 
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath(),
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
     });
     await browser.route('**/*', (route) => {
       const url = new URL(route.request().url());

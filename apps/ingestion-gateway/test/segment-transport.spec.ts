@@ -38,9 +38,9 @@ describe('Segment endpoints: transport', () => {
     return new Set(userIds.filter((id) => messages.some((m) => m.value?.includes(id))));
   }
 
-  it('short paths: /v1/i and /v1/t publish, /v1/p /v1/g /v1/a and /v1/screen answer 200 and publish nothing', async () => {
+  it('short paths: /v1/i and /v1/t publish, /v1/p /v1/s /v1/g /v1/a and /v1/screen answer 200 and publish nothing', async () => {
     const viaShortPath = unique();
-    const ignoredIds = ['/v1/p', '/v1/g', '/v1/a', '/v1/screen', '/v1/page', '/v1/alias'].map((path) => ({
+    const ignoredIds = ['/v1/p', '/v1/s', '/v1/g', '/v1/a', '/v1/screen', '/v1/page', '/v1/alias'].map((path) => ({
       path,
       userId: unique(),
     }));

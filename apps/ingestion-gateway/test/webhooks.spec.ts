@@ -168,6 +168,7 @@ describe('ingestion-gateway endpoints, signed the way each provider signs, again
       channel: 'sms',
       newStatus: 'unsubscribed',
       sourceOfChange: 'SMS STOP Reply',
+      evidence: { strength: 'explicit', kind: 'sms_keyword' },
     });
     expect(fact?.source).toEqual({ system: 'twilio', providerEventRef: sid });
 

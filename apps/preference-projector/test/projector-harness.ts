@@ -16,6 +16,7 @@ import {
   type TopicTail,
 } from '@optstream/testing';
 import type { KafkaMessage } from 'kafkajs';
+import type { DataSource } from 'typeorm';
 import { loadProjectorConfig, type ProjectorConfig } from '../src/config/projector-config';
 import { startProjector, type RunningProjector } from '../src/create-projector';
 import { connectKafka } from '../src/projector-runtime';
@@ -198,3 +199,24 @@ export function preference(
 }
 
 export const at = (seconds: number): number => T0 + seconds * 1000;
+
+const TABLES = {
+  channel_state: 'external_id, channel',
+  contacts: 'external_id',
+  identifiers: 'kind, keyed_hash',
+  history: 'event_id',
+} as const;
+
+/** Every row of a version's tables, without the version column, in a stable order (rebuild equality). */
+export async function snapshot(db: DataSource, version: number): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(TABLES)) {
+    const rows: { row: unknown }[] = await db.query(
+      `SELECT to_jsonb(t) - 'projection_version' AS row FROM preferences.${table} t
+        WHERE projection_version = $1 ORDER BY ${order}`,
+      [version],
+    );
+    out[table] = rows.map((r) => r.row);
+  }
+  return out;
+}

@@ -325,6 +325,7 @@ describe('read API against a projection of the real log', () => {
         '/v1/lookup',
         '/v1/contacts/{externalId}/history',
         '/v1/contacts/{externalId}/as-of',
+        '/v1/contacts/{externalId}/consent',
         '/v1/audiences',
         '/v1/suppressions/{channel}',
       ]),

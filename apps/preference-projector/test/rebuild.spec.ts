@@ -5,30 +5,9 @@ import { waitFor } from '@optstream/testing';
 import type { DataSource } from 'typeorm';
 import { openProjectorDatabase } from '../src/projector-runtime';
 import { rebuildProjection, type RebuildProgress } from '../src/rebuild/rebuild-projection';
-import { at, preference, ProjectorHarness } from './projector-harness';
+import { at, preference, ProjectorHarness, snapshot } from './projector-harness';
 
 jest.setTimeout(120_000);
-
-const TABLES = {
-  channel_state: 'external_id, channel',
-  contacts: 'external_id',
-  identifiers: 'kind, keyed_hash',
-  history: 'event_id',
-} as const;
-
-/** Every row of a version's tables, without the version column, in a stable order. */
-async function snapshot(db: DataSource, version: number): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const [table, order] of Object.entries(TABLES)) {
-    const rows: { row: unknown }[] = await db.query(
-      `SELECT to_jsonb(t) - 'projection_version' AS row FROM preferences.${table} t
-        WHERE projection_version = $1 ORDER BY ${order}`,
-      [version],
-    );
-    out[table] = rows.map((r) => r.row);
-  }
-  return out;
-}
 
 /** A pseudo-random but reproducible mix: late older events, ties, duplicates, several channels. */
 function workload(contacts: readonly string[]): MarketingPreferenceUpdated[] {

@@ -173,6 +173,13 @@ export interface ContactView {
   readonly channels: Partial<Record<'email' | 'sms' | 'push', ChannelView | null>>;
 }
 
+export interface Evidence {
+  readonly strength: string;
+  readonly kind: string | null;
+  readonly trust: string;
+  readonly [field: string]: unknown;
+}
+
 export interface HistoryEntry {
   readonly eventId: string;
   readonly occurredAt: string;
@@ -180,4 +187,8 @@ export interface HistoryEntry {
   readonly status: string;
   readonly effect: string;
   readonly sourceOfChange: string;
+  readonly topic: string | null;
+  readonly occurredAtPrecision: string;
+  readonly originalOccurredAt: string | null;
+  readonly evidence: Evidence | null;
 }

@@ -30,7 +30,7 @@ const PATHS: Readonly<Record<string, string[]>> = {
   identify: ['identify', 'i'],
   track: ['track', 't'],
   page: ['page', 'p'],
-  screen: ['screen'],
+  screen: ['screen', 's'],
   group: ['group', 'g'],
   alias: ['alias', 'a'],
   batch: ['batch', 'b', 'import'],

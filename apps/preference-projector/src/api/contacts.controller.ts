@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { keyedHash } from '@optstream/pii-crypto';
-import { profileTraits, stateAsOf } from '@optstream/preferences-domain';
+import { foldEvents, profileTraits, stateAsOf } from '@optstream/preferences-domain';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../http/api-key.guard';
 import { httpError } from '@optstream/http-errors';
 import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
 import { externalIdParam, isoParam, lookupBody } from './params';
-import { channelsView, contactView, historyView } from './views';
+import { channelsView, consentView, contactView, historyView } from './views';
 
 @ApiTags('contacts')
 @ApiSecurity('apiKey')
@@ -68,6 +68,19 @@ export class ContactsController {
     return { externalId: id, events: entries.map(historyView) };
   }
 
+  @Get('contacts/:externalId/consent')
+  @ApiOperation({
+    summary:
+      "A contact's channels × topics: each channel-wide and topic choice (status, effectiveStatus) with the evidence of the event behind it",
+  })
+  async consent(@Param('externalId') externalId: string): Promise<object> {
+    const id = externalIdParam(externalId);
+    const events = (await this.runtime.readModel.history(id)).map((e) => e.event);
+    if (events.length === 0 && !(await this.runtime.readModel.contact(id)))
+      throw httpError(404, 'CONTACT_NOT_FOUND', 'no contact with this externalId');
+    return { externalId: id, channels: consentView(foldEvents(events).state, events) };
+  }
+
   @Get('contacts/:externalId/as-of')
   @ApiOperation({ summary: "A contact's consent as of a time, folded from its history" })
   @ApiQuery({ name: 'at', description: 'ISO 8601: changes the person made at or before this time' })
@@ -87,8 +100,9 @@ export class ContactsController {
     const entries = await this.runtime.readModel.history(id);
     if (entries.length === 0 && !(await this.runtime.readModel.contact(id)))
       throw httpError(404, 'CONTACT_NOT_FOUND', 'no contact with this externalId');
+    const events = entries.map((e) => e.event);
     const { state } = stateAsOf(
-      entries.map((e) => e.event),
+      events,
       knownAtMs === undefined ? { at: atMs } : { at: atMs, knownAt: knownAtMs },
     );
     return {
@@ -96,6 +110,7 @@ export class ContactsController {
       at: new Date(atMs).toISOString(),
       ...(knownAtMs === undefined ? {} : { knownAt: new Date(knownAtMs).toISOString() }),
       channels: channelsView(state),
+      consent: consentView(state, events),
       traits: profileTraits(state),
     };
   }

@@ -14,6 +14,19 @@ import { PROJECTOR_RUNTIME, type ProjectorRuntime } from '../projector-runtime';
 import { CONTENT_TYPE, encodeRows, type Format } from './stream-format';
 
 const STATUSES: readonly string[] = ['subscribed', 'unsubscribed'];
+/** A catalogue topic id (docs/consent-model.md, "Topic catalogue"). */
+const TOPIC_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+function topicParam(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!TOPIC_ID.test(raw))
+    throw httpError(
+      400,
+      'INVALID_TOPIC',
+      'topic must be a catalogue topic id (lower-case letters, digits, -)',
+    );
+  return raw;
+}
 const DEFAULT_LIMIT = 1_000;
 
 /**
@@ -32,10 +45,19 @@ export class ListingsController {
   }
 
   @Get('audiences')
-  @ApiOperation({ summary: 'Contacts matching a channel-status combination, streamed (NDJSON or CSV)' })
+  @ApiOperation({
+    summary:
+      "Contacts matching a channel-status combination, streamed (NDJSON or CSV); with `topic`, each channel's status for that topic",
+  })
   @ApiQuery({ name: 'email', required: false, enum: STATUSES })
   @ApiQuery({ name: 'sms', required: false, enum: STATUSES })
   @ApiQuery({ name: 'push', required: false, enum: STATUSES })
+  @ApiQuery({
+    name: 'topic',
+    required: false,
+    description:
+      "a catalogue topic id: statuses are the topic's (its own choice, overridden by a channel-wide opt-out; else the channel's)",
+  })
   @ApiQuery({ name: 'format', required: false, enum: ['ndjson', 'csv'] })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
@@ -57,19 +79,28 @@ export class ListingsController {
         'MISSING_FILTER',
         'give at least one of email, sms, push (subscribed | unsubscribed)',
       );
+    const topic = topicParam(query['topic']);
     const version = await this.activeVersion();
     await this.stream(
       reply,
       '/v1/audiences',
       query,
-      this.listings.audience(version, filter as AudienceFilter),
+      this.listings.audience(version, filter as AudienceFilter, topic),
       ['externalId', 'email', 'sms', 'push'],
     );
   }
 
   @Get('suppressions/:channel')
-  @ApiOperation({ summary: 'Who must not be contacted on a channel, with keyed hashes of their addresses' })
+  @ApiOperation({
+    summary:
+      'Who must not be contacted on a channel (with `topic`: on that topic of it), with keyed hashes of their addresses',
+  })
   @ApiParam({ name: 'channel', enum: CHANNEL_ORDER })
+  @ApiQuery({
+    name: 'topic',
+    required: false,
+    description: 'a catalogue topic id: the channel-wide opt-outs and the opt-outs of that topic',
+  })
   @ApiQuery({ name: 'format', required: false, enum: ['ndjson', 'csv'] })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
@@ -80,12 +111,13 @@ export class ListingsController {
   ): Promise<void> {
     if (!(CHANNEL_ORDER as readonly string[]).includes(channel))
       throw httpError(404, 'UNKNOWN_CHANNEL', `channel must be one of ${CHANNEL_ORDER.join(', ')}`);
+    const topic = topicParam(query['topic']);
     const version = await this.activeVersion();
     await this.stream(
       reply,
       `/v1/suppressions/${channel}`,
       query,
-      this.listings.suppressions(version, channel as KnownChannel),
+      this.listings.suppressions(version, channel as KnownChannel, topic),
       ['externalId', 'since', 'sourceOfChange', 'keyedHashes'],
     );
   }

@@ -1,4 +1,10 @@
-import type { KnownChannel, KnownStatus } from '@optstream/preferences-domain';
+import {
+  slotWinner,
+  topicStatusOf,
+  type ChannelConsent,
+  type KnownChannel,
+  type KnownStatus,
+} from '@optstream/preferences-domain';
 import type { DataSource } from 'typeorm';
 import { epochMs } from './state-rows';
 
@@ -37,6 +43,11 @@ export interface Listing<R> {
   readonly select: string;
   readonly params: readonly unknown[];
   readonly map: (row: Record<string, unknown>) => R;
+  /**
+   * Rows the SQL cannot decide (a topic's status follows the precedence rules of the domain): only
+   * those kept are listed, so a page may hold fewer than `limit` rows; the cursor stays exact.
+   */
+  readonly keep?: (row: Record<string, unknown>) => boolean;
 }
 
 const CHUNK = 1_000;
@@ -49,15 +60,30 @@ const CHUNK = 1_000;
 export class Listings {
   constructor(private readonly db: DataSource) {}
 
-  audience(version: number, filter: AudienceFilter): Listing<AudienceRow> {
+  /**
+   * Contacts whose given channels have the given statuses; with `topic`, the statuses are the topic's on
+   * each channel (`topicStatusOf`: its own effective choice, else the channel's).
+   */
+  audience(version: number, filter: AudienceFilter, topic?: string): Listing<AudienceRow> {
     const params: unknown[] = [version];
-    const conditions = (Object.entries(filter) as [KnownChannel, KnownStatus][]).map(([channel, status]) => {
-      params.push(status);
-      return `AND ${alias(channel)}.status = $${params.length}`;
-    });
+    const conditions =
+      topic === undefined
+        ? (Object.entries(filter) as [KnownChannel, KnownStatus][]).map(([channel, status]) => {
+            params.push(status);
+            return `AND ${alias(channel)}.status = $${params.length}`;
+          })
+        : [];
+    const statusOf = (r: Record<string, unknown>, channel: KnownChannel): KnownStatus | null =>
+      topic === undefined
+        ? knownOrNull(r[channel])
+        : topicOrChannel(r[`${channel}_consent`], r[channel], topic);
     return {
       key: 'c.external_id',
-      select: `c.external_id, e.status AS email, s.status AS sms, p.status AS push`,
+      select: `c.external_id, e.status AS email, s.status AS sms, p.status AS push${
+        topic === undefined
+          ? ''
+          : ', e.consent AS email_consent, s.consent AS sms_consent, p.consent AS push_consent'
+      }`,
       params,
       sql: (select, page) => `SELECT ${select}
           FROM preferences.contacts c
@@ -69,10 +95,18 @@ export class Listings {
          ORDER BY c.external_id`,
       map: (r) => ({
         externalId: String(r['external_id']),
-        email: knownOrNull(r['email']),
-        sms: knownOrNull(r['sms']),
-        push: knownOrNull(r['push']),
+        email: statusOf(r, 'email'),
+        sms: statusOf(r, 'sms'),
+        push: statusOf(r, 'push'),
       }),
+      ...(topic === undefined
+        ? {}
+        : {
+            keep: (r: Record<string, unknown>) =>
+              (Object.entries(filter) as [KnownChannel, KnownStatus][]).every(
+                ([channel, status]) => statusOf(r, channel) === status,
+              ),
+          }),
     };
   }
 
@@ -80,7 +114,7 @@ export class Listings {
    * Who must not be contacted on a channel. Erased contacts stay (suppression remembers, rule 9 of docs/architecture.md);
    * merged-away contacts do not (their opt-outs were re-emitted under the survivor).
    */
-  suppressions(version: number, channel: KnownChannel): Listing<SuppressionRow> {
+  suppressions(version: number, channel: KnownChannel, topic?: string): Listing<SuppressionRow> {
     // A literal from a closed set, not a parameter: the page-bounds query omits this column, and an
     // unused parameter has no type Postgres can infer.
     const kind = ({ email: 'email', sms: 'phone', push: null } as const)[channel];
@@ -89,22 +123,39 @@ export class Listings {
         ? `'{}'::text[]`
         : `COALESCE((SELECT array_agg(i.keyed_hash ORDER BY i.keyed_hash) FROM preferences.identifiers i
                    WHERE i.projection_version = $1 AND i.external_id = s.external_id AND i.kind = '${kind}'), '{}')`;
+    // With a topic: the channel's opt-outs and every row with a choice on the topic; `keep` decides.
+    const candidates =
+      topic === undefined
+        ? `s.status = 'unsubscribed'`
+        : `(s.status = 'unsubscribed' OR s.consent -> 'topics' ? $3::text)`;
     return {
       key: 's.external_id',
-      select: `s.external_id, ${epochMs('s.occurred_at')} AS since, s.source_of_change, ${hashes} AS hashes`,
-      params: [version, channel],
+      select: `s.external_id, ${epochMs('s.occurred_at')} AS since, s.source_of_change, ${hashes} AS hashes, s.status, s.consent`,
+      params: topic === undefined ? [version, channel] : [version, channel, topic],
       sql: (select, page) => `SELECT ${select}
           FROM preferences.channel_state s
           JOIN preferences.contacts c ON c.projection_version = $1 AND c.external_id = s.external_id
-         WHERE s.projection_version = $1 AND s.channel = $2 AND s.status = 'unsubscribed'
+         WHERE s.projection_version = $1 AND s.channel = $2 AND ${candidates}
            AND c.merged_into IS NULL ${page}
          ORDER BY s.external_id`,
-      map: (r) => ({
-        externalId: String(r['external_id']),
-        since: Number(r['since']),
-        sourceOfChange: String(r['source_of_change']),
-        keyedHashes: (r['hashes'] as string[] | null) ?? [],
-      }),
+      map: (r) => {
+        const own =
+          topic === undefined || r['status'] === 'unsubscribed'
+            ? undefined
+            : topicWinner(r['consent'], topic);
+        return {
+          externalId: String(r['external_id']),
+          since: own?.occurredAt ?? Number(r['since']),
+          sourceOfChange: own?.sourceOfChange ?? String(r['source_of_change']),
+          keyedHashes: (r['hashes'] as string[] | null) ?? [],
+        };
+      },
+      ...(topic === undefined
+        ? {}
+        : {
+            keep: (r: Record<string, unknown>) =>
+              topicOrChannel(r['consent'], r['status'], topic) === 'unsubscribed',
+          }),
     };
   }
 
@@ -135,7 +186,7 @@ export class Listings {
         [...listing.params, after, bounds.last],
       );
       if (chunk.length === 0) return;
-      yield chunk.map(listing.map);
+      yield (listing.keep === undefined ? chunk : chunk.filter(listing.keep)).map(listing.map);
       const last = chunk[chunk.length - 1];
       if (chunk.length < CHUNK || !last) return;
       after = String(last['external_id']);
@@ -148,3 +199,16 @@ const knownOrNull = (status: unknown): KnownStatus | null =>
   status === null || status === undefined || status === 'unknown' ? null : (status as KnownStatus);
 
 const alias = (channel: KnownChannel): string => ({ email: 'e', sms: 's', push: 'p' })[channel];
+
+/** A topic's status on a channel row; a row written before the consent model has no topics. */
+const topicOrChannel = (consent: unknown, status: unknown, topic: string): KnownStatus | null =>
+  consent === null || consent === undefined
+    ? knownOrNull(status)
+    : (topicStatusOf(consent as ChannelConsent, topic) ?? null);
+
+/** The winning choice of the topic itself (for `since` and `sourceOfChange`), if any. */
+const topicWinner = (consent: unknown, topic: string) => {
+  if (consent === null || consent === undefined) return undefined;
+  const slot = (consent as ChannelConsent).topics[topic];
+  return slot === undefined ? undefined : slotWinner(slot);
+};

@@ -10,3 +10,4 @@ export * from './state-message';
 export * from './merge';
 export * from './profile';
 export * from './as-of';
+export * from './topic-status';

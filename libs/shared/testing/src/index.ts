@@ -5,3 +5,4 @@ export * from './fixtures';
 export * from './tail-topic';
 export * from './service-process';
 export * from './held-request';
+export * from './local-segment-cdn';

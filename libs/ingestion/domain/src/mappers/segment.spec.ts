@@ -34,6 +34,9 @@ const track = (event: string, properties: Record<string, unknown>, over: Record<
   ...over,
 });
 
+/** Identify traits are a snapshot (docs/consent-model.md, "Evidence strength"). */
+const SNAPSHOT = { strength: 'snapshot', kind: 'identify_traits' };
+
 describe('mapSegmentCall identify', () => {
   const results = mapSegmentCall('identify', identify, ctx);
   const all = facts(results);

@@ -179,6 +179,8 @@ const mapIdentify = (
   return ok([
     identifyFact(e, JSON.stringify(traits.value)),
     ...consent.value.map((c) =>
+      // Traits are a copy of a state (apps resend cached traits on every identify): a snapshot, which
+      // never reverses an explicit opt-out (docs/consent-model.md, "Evidence strength").
       preferenceChangeFact(derived(c), c.channel, c.status, SEGMENT_TRAIT_SOURCE_OF_CHANGE, {
         ...(c.topic === undefined ? {} : { topic: c.topic }),
         evidence: IDENTIFY_TRAITS_EVIDENCE,

@@ -37,7 +37,12 @@ describe('mapTwilioSms', () => {
           receivedAt: ctx.receivedAt,
           identifiers: { externalId: null, email: null, phone: '+12133734253', anonymousId: null },
           kind: 'preference_change',
-          preferenceChange: { channel: 'sms', newStatus, sourceOfChange },
+          preferenceChange: {
+            channel: 'sms',
+            newStatus,
+            sourceOfChange,
+            evidence: { strength: 'explicit', kind: 'sms_keyword' },
+          },
           identify: null,
           pushPermissionChange: null,
         },

@@ -46,7 +46,14 @@ export const mapTwilioSms = (fields: FormFields, ctx: MapperContext): readonly M
     receivedAt: ctx.receivedAt,
     identifiers: identifiers.value,
   };
-  return [factResult(preferenceChangeFact(envelope, 'sms', change[0], change[1]))];
+  // A keyword reply is the person's own act (docs/consent-model.md, "Evidence strength").
+  return [
+    factResult(
+      preferenceChangeFact(envelope, 'sms', change[0], change[1], {
+        evidence: { strength: 'explicit', kind: 'sms_keyword' },
+      }),
+    ),
+  ];
 };
 
 const consentChange = (kind: KeywordKind): readonly [ConsentStatus, string] | null => {

@@ -3,6 +3,18 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 
+/** Headless Chromium that stays on this machine (no background traffic, no QUIC); used with `--no-sandbox` as root. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /**
  * A stand-in for Segment's CDN on 127.0.0.1 (the machine has no internet, and the test must not depend
  * on it): serves the page with the Segment snippet, the analytics-next standalone bundle and its chunks
