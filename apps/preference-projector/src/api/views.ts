@@ -19,6 +19,10 @@ export const channelView = (entry: ChannelState | undefined) =>
         sourceOfChange: entry.sourceOfChange,
         source: { system: entry.sourceSystem, providerEventRef: entry.providerEventRef },
         eventId: entry.eventId,
+        // A pending (double opt-in) channel says when the unconfirmed request lapses.
+        ...(typeof entry.pendingExpiresAt === 'number'
+          ? { pendingExpiresAt: iso(entry.pendingExpiresAt) }
+          : {}),
       };
 
 export const channelsView = (state: ContactState | null) =>
@@ -48,6 +52,12 @@ export const historyView = (entry: HistoryEntry) => ({
   sourceOfChange: entry.event.sourceOfChange,
   source: entry.event.source,
   causationId: entry.event.causationId,
+  /** The consent-model detail (docs/consent-model.md): null on events written before it existed. */
+  topic: entry.event.topic ?? null,
+  pendingExpiresAt:
+    typeof entry.event.pendingExpiresAt === 'number' ? iso(entry.event.pendingExpiresAt) : null,
+  /** Proof of consent of this change (no IP address or user agent: those stay sealed in the log). */
+  evidence: entry.event.evidence ?? null,
   /** changed | same_status | older: what the event did when it was applied. */
   effect: entry.effect,
 });
