@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureChromium } from '@optstream/local-stack';
-import { LOCAL_BRAZE_SMS_GROUP_ID } from '@optstream/local-system';
+import { LOCAL_BRAZE_SMS_GROUP_ID, LOCAL_MAILCHIMP_LIST_ID } from '@optstream/local-system';
 import { waitFor } from '@optstream/testing';
 import { newId, newPerson } from './contacts';
 import { SystemHarness } from './system-harness';
@@ -149,17 +149,117 @@ describe('preference center and one-click unsubscribe, end to end', () => {
     expect(contact?.channels.email?.status).toBe('subscribed');
     await waitFor(
       async () => {
-        const [braze, attentive] = await Promise.all([
+        const [braze, attentive, mailchimp, onesignal] = await Promise.all([
           h.simulators.brazeUser(person.externalId),
           h.simulators.attentiveSubscriptions(person.phone),
+          h.simulators.mailchimpMember(LOCAL_MAILCHIMP_LIST_ID, person.email),
+          h.simulators.onesignalUser(person.externalId),
         ]);
         return (
           braze?.subscription_groups[LOCAL_BRAZE_SMS_GROUP_ID] === 'unsubscribed' &&
-          attentive.some((s) => s.channel === 'TEXT' && s.status === 'UNSUBSCRIBED')
+          attentive.some((s) => s.channel === 'TEXT' && s.status === 'UNSUBSCRIBED') &&
+          mailchimp?.merge_fields['SMSSTATUS'] === 'unsubscribed' &&
+          onesignal?.subscriptions.find((s) => s.type === 'SMS')?.enabled === false
         );
       },
-      { timeoutMs: 60_000, description: 'SMS off on Braze and Attentive' },
+      { timeoutMs: 60_000, description: 'SMS off on Braze, Attentive, Mailchimp and OneSignal' },
     );
+    // Email was not touched: SendGrid still mails the person, Braze still has email on.
+    expect(await h.simulators.isGloballySuppressed(person.email)).toBe(false);
+    expect((await h.simulators.brazeUser(person.externalId))?.email_subscribe).toBe('opted_in');
+    expect(offHost).toEqual([]);
+  });
+
+  it('email off, then on again from the page: pending with its expiry, a confirmation mailed through SendGrid; its link makes email subscribed everywhere, and the history holds the evidence of each step', async () => {
+    const person = await subscribedPerson('double-opt-in');
+    const links = await linksOf(person.externalId);
+    const page = await browser.newPage();
+    await page.goto(links.preferencesUrl);
+    await page.check('input[name="c.email"][value="unsubscribed"]');
+    await Promise.all([page.waitForURL(/\?saved=/), page.click('button[value="save"]')]);
+    expect(await page.locator('#c_email-status').textContent()).toBe('Unsubscribed');
+    await waitFor(() => h.simulators.isGloballySuppressed(person.email), {
+      timeoutMs: 60_000,
+      description: 'email suppressed on SendGrid',
+    });
+
+    // Receive again: not consent yet, a confirmation is mailed (double opt-in).
+    await page.check('input[name="c.email"][value="subscribed"]');
+    await Promise.all([page.waitForURL(/\?saved=.*\.pending$/), page.click('button[value="save"]')]);
+    expect(await page.locator('[role="status"]').textContent()).toBe(
+      'We sent a confirmation link to your email address. Email stays off until you click it.',
+    );
+    expect(await page.locator('#c_email-status').textContent()).toBe('Waiting for your confirmation');
+    const pending = await h.contact(person.externalId);
+    expect(pending?.channels.email?.status).toBe('pending');
+    const expiresAt = Date.parse(
+      (pending?.channels.email as { pendingExpiresAt?: string } | undefined)?.pendingExpiresAt ?? '',
+    );
+    expect(expiresAt - Date.now()).toBeGreaterThan(71 * 3_600_000);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(72 * 3_600_000);
+    const mail = await waitFor(
+      async () => (await h.simulators.sendgridMailsTo(person.email)).find((m) => m.delivered),
+      { timeoutMs: 60_000, description: 'the confirmation mail delivered by SendGrid' },
+    );
+    const confirmUrl = /(http:\/\/127\.0\.0\.1:\d+\/c\/\S+)/.exec(mail.text)?.[1] ?? '';
+    expect(confirmUrl).not.toBe('');
+    expect(mail.html).toContain(confirmUrl);
+    // Still not consent: the platforms keep email off until the link is used.
+    expect(await h.simulators.isGloballySuppressed(person.email)).toBe(true);
+    expect((await h.simulators.sendgridMailsTo(person.email)).filter((m) => m.delivered)).toHaveLength(1);
+
+    const confirmPage = await browser.newPage();
+    expect((await confirmPage.goto(confirmUrl))?.status()).toBe(200);
+    expect(await axeViolations(confirmPage)).toEqual([]);
+    await confirmPage.click('button[type="submit"]');
+    await confirmPage.waitForSelector('[role="status"]');
+    expect(await confirmPage.locator('[role="status"]').textContent()).toContain('is confirmed');
+    await waitFor(async () => (await h.contact(person.externalId))?.channels.email?.status === 'subscribed', {
+      timeoutMs: 30_000,
+      description: 'email subscribed in the read model',
+    });
+    expect((await h.contact(person.externalId))?.channels.email?.sourceOfChange).toBe(
+      'Double Opt-In Confirmation',
+    );
+    await waitFor(
+      async () => {
+        const [suppressed, braze, mailchimp] = await Promise.all([
+          h.simulators.isGloballySuppressed(person.email),
+          h.simulators.brazeUser(person.externalId),
+          h.simulators.mailchimpMember(LOCAL_MAILCHIMP_LIST_ID, person.email),
+        ]);
+        return (
+          !suppressed &&
+          braze?.email_subscribe === 'opted_in' &&
+          (mailchimp?.status === 'subscribed' || mailchimp?.status === 'pending')
+        );
+      },
+      { timeoutMs: 60_000, description: 'email on again at SendGrid, Braze and Mailchimp' },
+    );
+
+    const history = (await (
+      await fetch(`${h.readApiUrl}/v1/contacts/${person.externalId}/history`, {
+        headers: { 'x-api-key': h.readApiKey },
+      })
+    ).json()) as {
+      events: {
+        channel: string;
+        status: string;
+        sourceOfChange: string;
+        pendingExpiresAt: string | null;
+        evidence: { kind: string; collectionPoint: string; consentTextId: string } | null;
+      }[];
+    };
+    const fromLinks = ['Preference Center', 'Double Opt-In Confirmation'];
+    const steps = history.events.filter((e) => e.channel === 'email' && fromLinks.includes(e.sourceOfChange));
+    expect(steps.map((e) => [e.status, e.sourceOfChange, e.evidence?.kind])).toEqual([
+      ['unsubscribed', 'Preference Center', 'preference_center'],
+      ['pending', 'Preference Center', 'preference_center'],
+      ['subscribed', 'Double Opt-In Confirmation', 'double_opt_in_confirmation'],
+    ]);
+    expect(Date.parse(steps[1]?.pendingExpiresAt ?? '')).toBe(expiresAt);
+    expect(steps[2]?.evidence?.collectionPoint).toMatch(/^double-opt-in@1 token:[A-Za-z0-9_-]{22}$/);
+    expect(steps.every((e) => e.evidence?.consentTextId === 'preference-center.en')).toBe(true);
     expect(offHost).toEqual([]);
   });
 
