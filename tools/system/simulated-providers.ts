@@ -16,6 +16,8 @@ export function simulatedProviders(url: string): SimulatedProviders {
     env: {
       SENDGRID_API_URL: `${url}/sendgrid`,
       SENDGRID_API_KEY: c.sendgridApiKey,
+      // The email connector mails double opt-in confirmations through SendGrid's Mail Send from this sender.
+      DOUBLE_OPT_IN_MAIL_FROM: 'preferences@optstream.test',
       MAILCHIMP_API_URL: `${url}/mailchimp/3.0`,
       MAILCHIMP_API_KEY: c.mailchimpApiKey,
       MAILCHIMP_LIST_ID: LOCAL_MAILCHIMP_LIST_ID,

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { ContactInbound } from '@optstream/contracts';
 import { keyRing, mintLinkToken, type LinkPurpose } from '@optstream/shared-link-tokens';
 import { waitFor } from '@optstream/testing';
+import { csrfFor } from '../src/links/link-pages';
 import { GatewayHarness } from './gateway-harness';
 
 jest.setTimeout(60_000);
 
 const secret = randomBytes(32);
 const ring = keyRing([{ id: 'k1', secret }]);
+const PAGES_ORIGIN = 'http://pages.optstream.test';
 const unique = () => `cust-${randomBytes(6).toString('hex')}`;
 
 function token(
@@ -43,6 +45,7 @@ describe('signed links on the gateway: one-click unsubscribe (RFC 8058), against
     LINK_TOKEN_KEYS: `k1=${secret.toString('base64')}`,
     LINK_TOKEN_ACTIVE_KEY_ID: 'k1',
     LINK_AUDIENCE: 'acme',
+    LINK_BASE_URL: PAGES_ORIGIN,
   });
   beforeAll(() => h.start());
   afterAll(() => h.stop());
@@ -98,8 +101,11 @@ describe('signed links on the gateway: one-click unsubscribe (RFC 8058), against
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-/);
     expect(page.headers.get('cache-control')).toBe('no-store');
+    // Not no-referrer: under it the browser posts the page's own form with `Origin: null`, refused below.
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
     const html = await page.text();
     expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<meta name="referrer" content="same-origin">');
     expect(html).toContain(`<form method="post" action="/u/${scanned.token}">`);
     // A later change of the same contact (same partition, so after anything the GET could have sent).
     const marker = token(id, 'unsubscribe');
@@ -153,6 +159,22 @@ describe('signed links on the gateway: one-click unsubscribe (RFC 8058), against
       return found.length > 0 && found;
     });
     expect(facts).toHaveLength(1);
+  });
+
+  it('takes a center form only from its own origin: the page’s own POST gets past the checks, Origin null or foreign does not', async () => {
+    const { token: t, claims } = token(unique(), 'preferences');
+    const pages = h.gateway.runtime.linkPages;
+    if (!pages) throw new Error('links are not enabled on the test gateway');
+    const form = `csrf=${csrfFor(pages, claims.tokenId)}&submission=AAAAAAAAAAAAAAAA`;
+    const post = (origin: string) =>
+      h.post(`/p/${t}`, form, { 'content-type': 'application/x-www-form-urlencoded', origin });
+    // Its own origin passes the CSRF checks and stops only at the (absent) read API.
+    expect((await post(PAGES_ORIGIN)).status).toBe(503);
+    for (const origin of ['null', 'https://attacker.example']) {
+      const refused = await post(origin);
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain('This form could not be accepted');
+    }
   });
 
   it('the preference center says "try again later" without the read API, instead of showing a guess', async () => {

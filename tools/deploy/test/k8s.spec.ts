@@ -61,7 +61,7 @@ const WORKLOADS = [
 const AUTOSCALED = ['ingestion-gateway', 'connector-email', 'connector-sms', 'connector-push'];
 /** Env vars that hold secrets: they may only come from secretKeyRef, never a literal value. */
 const SECRET_ENV =
-  /^(DATABASE_URL|OPTSTREAM_HASH_KEY|OPTSTREAM_MASTER_KEYS|READ_API_KEYS|SEGMENT_WRITE_KEYS|API_SIGNING_SECRETS|.*_(PASSWORD|TOKEN|SECRET|API_KEY|SECRETS))$/;
+  /^(DATABASE_URL|OPTSTREAM_HASH_KEY|OPTSTREAM_MASTER_KEYS|READ_API_KEYS|LINK_TOKEN_KEYS|SEGMENT_WRITE_KEYS|API_SIGNING_SECRETS|.*_(PASSWORD|TOKEN|SECRET|API_KEY|SECRETS))$/;
 
 const kubectl: Record<string, string> = {};
 const rendered: Record<string, Record<Overlay, string>> = {};
@@ -270,6 +270,69 @@ describe('deploy/k8s', () => {
                 ref: expect.stringMatching(/^optstream-/),
               });
         }
+    },
+  );
+
+  it.each(OVERLAYS)(
+    '%s: the signed links and the preference center are configured where they are minted, verified and mailed',
+    (overlay) => {
+      const all = objects(overlay);
+      const workload = (name: string) =>
+        find(overlay, 'StatefulSet', name) ?? find(overlay, 'Deployment', name);
+      /** Every setting a container sees from its config maps, by variable name. */
+      const settingsOf = (name: string): Record<string, string> => {
+        const container = podSpec(workload(name)!).containers[0]!;
+        const maps = (container.envFrom ?? []).map((r) => r.configMapRef?.name);
+        return Object.assign(
+          {},
+          ...all.filter((o) => o.kind === 'ConfigMap' && maps.includes(o.metadata.name)).map((o) => o.data),
+        ) as Record<string, string>;
+      };
+      const secretRef = (name: string, variable: string) =>
+        podSpec(workload(name)!).containers[0]!.env?.find((e) => e.name === variable)?.valueFrom
+          ?.secretKeyRef;
+      for (const name of ['ingestion-gateway', 'preference-projector', 'connector-email']) {
+        const settings = settingsOf(name);
+        expect({ name, keys: secretRef(name, 'LINK_TOKEN_KEYS') }).toEqual({
+          name,
+          keys: { name: 'optstream-links', key: 'link-token-keys' },
+        });
+        expect(settings).toMatchObject({ LINK_AUDIENCE: 'optstream', LINK_TOKEN_ACTIVE_KEY_ID: 'k1' });
+        expect(new URL(settings['LINK_BASE_URL'] ?? '').protocol).toBe('https:');
+      }
+      const gateway = settingsOf('ingestion-gateway');
+      expect(secretRef('ingestion-gateway', 'PREFERENCE_CENTER_READ_API_KEY')).toEqual({
+        name: 'optstream-ingestion-gateway',
+        key: 'preference-center-read-api-key',
+      });
+      const readApi = new URL(gateway['PREFERENCE_CENTER_READ_API_URL'] ?? '');
+      const projector = find(overlay, 'Service', readApi.hostname);
+      expect(projector?.spec.ports.map((p: { port: number }) => p.port)).toContain(Number(readApi.port));
+      expect(gateway['BRAND_NAME']).toBeTruthy();
+      expect(settingsOf('connector-email')['DOUBLE_OPT_IN_MAIL_FROM']).toMatch(/^[^@\s]+@[^@\s]+$/);
+      // The gateway may reach the read API (default deny otherwise).
+      const egress = all
+        .filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'ingestion-gateway-egress-read-api')
+        .flatMap((o) => o.spec.egress);
+      expect(egress).toEqual([
+        {
+          to: [
+            {
+              podSelector: {
+                matchLabels: expect.objectContaining({ 'app.kubernetes.io/name': 'preference-projector' }),
+              },
+            },
+          ],
+          ports: [{ port: Number(readApi.port), protocol: 'TCP' }],
+        },
+      ]);
+      if (overlay !== 'prod') return;
+      // In production people reach the pages through the ingress, at the host the links are minted for.
+      const ingress = find(overlay, 'Ingress', 'ingestion-gateway')!;
+      const host = new URL(gateway['LINK_BASE_URL'] ?? '').hostname;
+      const rule = ingress.spec.rules.find((r: { host: string }) => r.host === host);
+      const paths = rule?.http.paths.map((p: { path: string }) => p.path) ?? [];
+      expect(paths).toEqual(expect.arrayContaining(['/u/', '/p/', '/c/']));
     },
   );
 

@@ -19,7 +19,8 @@ export const CONNECTOR_OF: Readonly<Record<ProviderName, string>> = {
   onesignal: 'connector-push',
 };
 
-export type AuditAdapter = ProviderAdapter & ProviderReader;
+/** A platform adapter that can read back (never the confirmation mail, which holds nothing to audit). */
+export type AuditAdapter = ProviderAdapter & ProviderReader & { readonly provider: ProviderName };
 
 export interface AddressLookup {
   addressesOf(externalIds: readonly string[]): Promise<Map<string, { email?: string; phone?: string }>>;

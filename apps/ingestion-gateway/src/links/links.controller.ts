@@ -30,6 +30,7 @@ import {
   renderRefusal,
   renderUnsubscribeConfirm,
   renderUnsubscribeDone,
+  REFERRER_POLICY,
   type LinkPageContext,
   type Messages,
   type Page,
@@ -218,7 +219,7 @@ export class LinksController {
     }
     void reply
       .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
+      .header('referrer-policy', REFERRER_POLICY)
       .header('x-content-type-options', 'nosniff')
       .header('x-frame-options', 'DENY');
     if ('redirect' in result) {
@@ -289,10 +290,17 @@ export class LinksController {
   private checkedForm(pages: LinkPages, request: FastifyRequest, claims: LinkClaims) {
     const origin = header(request, 'origin');
     if (origin !== undefined && pages.origin !== undefined && origin !== pages.origin)
-      throw new Refused('form');
+      return this.refusedForm(`Origin ${origin.slice(0, 100)} is not ${pages.origin}`);
     const fields = this.form(request);
-    if (!csrfMatches(pages, claims.tokenId, formValue(fields, 'csrf'))) throw new Refused('form');
+    if (!csrfMatches(pages, claims.tokenId, formValue(fields, 'csrf')))
+      return this.refusedForm('the CSRF value does not match the link');
     return fields;
+  }
+
+  /** Logged with its reason (never the token), so a refused save can be told apart from a bad link. */
+  private refusedForm(reason: string): never {
+    this.runtime.log.info({ reason }, 'link form refused');
+    throw new Refused('form');
   }
 
   private async submit(

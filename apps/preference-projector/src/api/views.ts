@@ -21,6 +21,10 @@ export const channelView = (entry: ChannelState | undefined) =>
         sourceOfChange: entry.sourceOfChange,
         source: { system: entry.sourceSystem, providerEventRef: entry.providerEventRef },
         eventId: entry.eventId,
+        // A pending (double opt-in) channel says when the unconfirmed request lapses.
+        ...(typeof entry.pendingExpiresAt === 'number'
+          ? { pendingExpiresAt: iso(entry.pendingExpiresAt) }
+          : {}),
       };
 
 export const channelsView = (state: ContactState | null) =>

@@ -22,6 +22,14 @@ export interface TopicConsent {
   readonly effective: ConsentStatus;
 }
 
+/** A channel-wide request awaiting its double opt-in confirmation: `pending`, never consent. */
+export interface PendingRequest {
+  /** The Marketing Preference Updated event that made the channel pending: one confirmation mail each. */
+  readonly eventId: string;
+  /** When the request lapses (ms); null when the state carries none. */
+  readonly expiresAt: number | null;
+}
+
 export interface ContactConsent {
   readonly externalId: string;
   /** The state's version: increases with every effective change of this contact. */
@@ -33,6 +41,8 @@ export interface ContactConsent {
    * follows its channel; absent on states written before topics existed.
    */
   readonly topics?: Readonly<Partial<Record<Channel, readonly TopicConsent[]>>>;
+  /** Channels whose channel-wide status is `pending` (left out of `channels`): the confirmation mail's cue. */
+  readonly pending?: Readonly<Partial<Record<Channel, PendingRequest>>>;
   /** eventId of the change that produced this state (idempotency keys, trace). */
   readonly causationId: string;
   /** Present only when the adapter declared `needs: ['email']` and the identity store holds one. */
@@ -50,5 +60,11 @@ export const PROVIDER_NAMES: readonly ProviderName[] = [
   'attentive',
   'onesignal',
 ];
+
+/**
+ * What a connector delivers to, each with its own delivery log, parking and dead letters: a platform's
+ * consent, or the email connector's double opt-in confirmation mail (sent through SendGrid).
+ */
+export type DeliveryTarget = ProviderName | 'confirmation-mail';
 
 export type Address = 'email' | 'phone';

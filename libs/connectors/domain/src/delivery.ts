@@ -1,4 +1,4 @@
-import type { Address, Channel, ConsentStatus, ContactConsent, ProviderName } from './consent';
+import type { Address, Channel, ConsentStatus, ContactConsent, DeliveryTarget } from './consent';
 
 /**
  * The outcome of handing one contact's consent to one provider, after the adapter's own bounded retries.
@@ -30,7 +30,7 @@ export interface DeliveryResult {
  * one result per contact, never throws for a provider answer; it throws only for programmer errors.
  */
 export interface ProviderAdapter {
-  readonly provider: ProviderName;
+  readonly provider: DeliveryTarget;
   /** Addresses this provider is keyed by; the connector decrypts them from the identity store. */
   readonly needs: readonly Address[];
   /** Largest batch one call to `deliver` accepts (Braze 75 objects per /users/track, …). */

@@ -16,3 +16,4 @@ export * from './mapping/mailchimp';
 export * from './mapping/braze';
 export * from './mapping/onesignal';
 export * from './mapping/attentive';
+export * from './mapping/confirmation-mail';

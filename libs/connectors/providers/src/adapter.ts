@@ -11,6 +11,8 @@ import type { ProviderName } from '@optstream/connectors-domain';
 
 /** An adapter with its reliability wrapper: delivery, the audit read, and the breaker for health. */
 export interface ReliableProviderAdapter extends ProviderAdapter, ProviderReader {
+  /** A platform, never the confirmation mail: the audit reads these back. */
+  readonly provider: ProviderName;
   circuitStatus(): CircuitStatus;
   /** Present where the platform can delete a person by externalId. */
   erase?: ProviderEraser['erase'];

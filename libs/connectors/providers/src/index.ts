@@ -12,3 +12,7 @@ export type {
 } from './reliability/reliable-client';
 export { sendOnce, networkErrorCode, type HttpAttempt, type SendOptions } from './http/send';
 export { ATTENTIVE_DEFAULT_TOKEN_PATH } from './attentive/attentive-adapter';
+export {
+  createConfirmationMailAdapter,
+  type ConfirmationMailConfig,
+} from './sendgrid/confirmation-mail-adapter';

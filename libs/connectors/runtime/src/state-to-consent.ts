@@ -1,5 +1,11 @@
 import type { ChannelPreference, ContactPreferencesState } from '@optstream/contracts';
-import type { Channel, ConsentStatus, ContactConsent, TopicConsent } from '@optstream/connectors-domain';
+import type {
+  Channel,
+  ConsentStatus,
+  ContactConsent,
+  PendingRequest,
+  TopicConsent,
+} from '@optstream/connectors-domain';
 
 const KNOWN_CHANNELS = new Set<string>(['email', 'sms', 'push']);
 const KNOWN_STATUSES = new Set<string>(['subscribed', 'unsubscribed']);
@@ -8,15 +14,19 @@ const KNOWN_STATUSES = new Set<string>(['subscribed', 'unsubscribed']);
  * The consent a provider must hold, from a state message. Channels or statuses this connector does not
  * know yet (the Avro enums fall back to `unknown` when a newer producer adds one) are left out rather
  * than guessed. `pending` is not consent (docs/consent-model.md): a pending channel or topic is left out
- * too, so no platform is subscribed on it and none is unsubscribed either.
+ * too, so no platform is subscribed on it and none is unsubscribed either; a pending channel is named
+ * in `pending` instead, for the double opt-in confirmation mail (docs/preference-center.md).
  */
 export function consentFromState(state: ContactPreferencesState): ContactConsent {
   const channels: Partial<Record<Channel, ConsentStatus>> = {};
   const topics: Partial<Record<Channel, readonly TopicConsent[]>> = {};
+  const pending: Partial<Record<Channel, PendingRequest>> = {};
   for (const preference of state.channels) {
     if (!KNOWN_CHANNELS.has(preference.channel)) continue;
     const channel = preference.channel as Channel;
     if (KNOWN_STATUSES.has(preference.status)) channels[channel] = preference.status as ConsentStatus;
+    if (preference.status === 'pending')
+      pending[channel] = { eventId: preference.eventId, expiresAt: preference.pendingExpiresAt ?? null };
     const known = topicsOf(preference);
     if (known.length > 0) topics[channel] = known;
   }
@@ -25,6 +35,7 @@ export function consentFromState(state: ContactPreferencesState): ContactConsent
     version: state.version,
     channels,
     ...(Object.keys(topics).length > 0 ? { topics } : {}),
+    ...(Object.keys(pending).length > 0 ? { pending } : {}),
     causationId: state.causationId,
   };
 }

@@ -33,6 +33,8 @@ describe('consentFromState', () => {
         channel({
           channel: 'sms',
           status: 'pending',
+          eventId: 'sms-request',
+          pendingExpiresAt: 5_000,
           topics: [
             topic('promotions', 'subscribed', 'pending'),
             topic('alerts', 'unsubscribed', 'unsubscribed'),
@@ -46,6 +48,8 @@ describe('consentFromState', () => {
       email: [{ topic: 'newsletter', status: 'subscribed', effective: 'unsubscribed' }],
       sms: [{ topic: 'alerts', status: 'unsubscribed', effective: 'unsubscribed' }],
     });
+    // The pending channel is named apart, for the double opt-in confirmation mail.
+    expect(consent.pending).toEqual({ sms: { eventId: 'sms-request', expiresAt: 5_000 } });
   });
 
   it('a state written before topics existed has no topics at all (its fingerprints stay the same)', () => {

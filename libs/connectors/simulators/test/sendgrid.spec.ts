@@ -204,3 +204,100 @@ describe('SendGrid simulator set up for the topic catalogue (docs/provider-simul
     );
   });
 });
+
+describe('SendGrid simulator: v3 Mail Send (SG-MAIL)', () => {
+  const sims = useSimulators();
+  const auth = () => bearer(sims().credentials.sendgridApiKey);
+  const message = (overrides: Record<string, unknown> = {}) => ({
+    personalizations: [{ to: [{ email: 'Jane@Example.com' }] }],
+    from: { email: 'preferences@brand.test', name: 'Brand' },
+    subject: 'Confirm your subscription',
+    content: [
+      { type: 'text/plain', value: 'Confirm: https://p.test/c/x' },
+      { type: 'text/html', value: '<a href="https://p.test/c/x">Confirm</a>' },
+    ],
+    ...overrides,
+  });
+
+  it('answers 202 with an empty body and an X-Message-Id, and records the delivered copy per recipient', async () => {
+    const sent = await call(sims(), 'sendgrid', 'POST', '/v3/mail/send', {
+      body: message(),
+      headers: auth(),
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.text).toBe('');
+    const id = sent.headers.get('x-message-id');
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(sims().state.sendgrid.mailsTo('jane@example.com')).toEqual([
+      expect.objectContaining({
+        messageId: id,
+        from: 'preferences@brand.test',
+        to: 'jane@example.com',
+        subject: 'Confirm your subscription',
+        text: 'Confirm: https://p.test/c/x',
+        delivered: true,
+      }),
+    ]);
+  });
+
+  it.each([
+    ['no personalization', { personalizations: [] }, 'at least one personalization'],
+    ['a personalization without to', { personalizations: [{}] }, 'personalizations.0.to'],
+    [
+      'an invalid recipient',
+      { personalizations: [{ to: [{ email: 'nope' }] }] },
+      'personalizations.0.to.0.email',
+    ],
+    [
+      'the same address twice',
+      { personalizations: [{ to: [{ email: 'a@x.test' }], cc: [{ email: 'A@x.test' }] }] },
+      'should be unique between to, cc, and bcc',
+    ],
+    ['no from', { from: undefined }, 'from'],
+    ['no subject anywhere', { subject: undefined }, 'subject'],
+    ['no content and no template', { content: undefined }, 'content parameter is required'],
+    ['empty content', { content: [{ type: 'text/plain', value: '' }] }, 'at least one character'],
+    [
+      'html before text',
+      {
+        content: [
+          { type: 'text/html', value: '<p>x</p>' },
+          { type: 'text/plain', value: 'x' },
+        ],
+      },
+      'text/plain must be first',
+    ],
+    ['a reserved header', { headers: { Subject: 'x' } }, 'reserved'],
+  ])(
+    'refuses %s with a 400 in SendGrid’s error shape and records nothing',
+    async (_what, overrides, detail) => {
+      const refused = await call(sims(), 'sendgrid', 'POST', '/v3/mail/send', {
+        body: message(overrides),
+        headers: auth(),
+      });
+      expect(refused.status).toBe(400);
+      expect((refused.body as { errors: { message: string }[] }).errors[0]?.message).toContain(detail);
+      expect(sims().state.sendgrid.mailsTo('jane@example.com')).toEqual([]);
+    },
+  );
+
+  it('refuses a request without the API key (401) and a body that is not JSON (400)', async () => {
+    expect((await call(sims(), 'sendgrid', 'POST', '/v3/mail/send', { body: message() })).status).toBe(401);
+    const raw = await call(sims(), 'sendgrid', 'POST', '/v3/mail/send', { raw: '{', headers: auth() });
+    expect(raw.status).toBe(400);
+  });
+
+  it('drops mail to a globally unsubscribed address unless the send bypasses unsubscribe management', async () => {
+    sims().state.sendgrid.suppressGlobally(['jane@example.com']);
+    await call(sims(), 'sendgrid', 'POST', '/v3/mail/send', { body: message(), headers: auth() });
+    await call(sims(), 'sendgrid', 'POST', '/v3/mail/send', {
+      body: message({ mail_settings: { bypass_unsubscribe_management: { enable: true } } }),
+      headers: auth(),
+    });
+    expect(
+      sims()
+        .state.sendgrid.mailsTo('jane@example.com')
+        .map((m) => m.delivered),
+    ).toEqual([false, true]);
+  });
+});

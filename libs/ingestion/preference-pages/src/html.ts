@@ -43,6 +43,13 @@ a{color:${brand.accentColor}}
 `.trim();
 }
 
+/**
+ * `same-origin`, not `no-referrer`: the link's token is in the URL, so no other site may see it as a
+ * referrer; but under `no-referrer` a browser sends `Origin: null` with the page's own form POST (Fetch
+ * standard, "append a request Origin header"), and the gateway refuses a form whose Origin is not its own.
+ */
+export const REFERRER_POLICY = 'same-origin';
+
 /** The page frame: language, title, brand header, one main landmark; no script, no external asset. */
 export function layout(brand: Brand, messages: Messages, title: string, body: string, status = 200): Page {
   const style = styleOf(brand);
@@ -55,7 +62,7 @@ export function layout(brand: Brand, messages: Messages, title: string, body: st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${REFERRER_POLICY}">
 <meta name="robots" content="noindex, nofollow">
 <title>${escapeHtml(title)} – ${escapeHtml(brand.name)}</title>
 <style>${style}</style>

@@ -3,7 +3,7 @@ import type { AttentiveSubscription } from '../providers/attentive';
 import type { BrazeUser } from '../providers/braze';
 import type { MailchimpMember } from '../providers/mailchimp';
 import type { OnesignalUser, SeedSubscription } from '../providers/onesignal';
-import type { SendgridGroup } from '../providers/sendgrid';
+import type { SendgridGroup, SentMail } from '../providers/sendgrid';
 import type { Fault, ProviderName, RateLimit, RecordedCall, SimulatorCredentials } from '../types';
 
 export interface SimulatorStats {
@@ -89,6 +89,11 @@ export class SimulatorClient {
 
   sendgridGroupSuppressions(groupId: number): Promise<string[]> {
     return this.request('GET', `/_sim/state/sendgrid/groups/${groupId}/suppressions`);
+  }
+
+  /** The messages SendGrid's Mail Send accepted for this address, delivered or dropped, oldest first. */
+  sendgridMailsTo(email: string): Promise<SentMail[]> {
+    return this.request('GET', `/_sim/state/sendgrid/mails/${encodeURIComponent(email)}`);
   }
 
   brazeUser(externalId: string): Promise<BrazeUser | undefined> {

@@ -20,6 +20,9 @@ export function registerStateRoutes(app: FastifyInstance, sims: ProviderSimulato
   app.get('/_sim/state/sendgrid/groups/:groupId/suppressions', async (request) =>
     state.sendgrid.groupSuppressions(Number(param(request, 'groupId'))),
   );
+  app.get('/_sim/state/sendgrid/mails/:email', async (request) =>
+    state.sendgrid.mailsTo(param(request, 'email')),
+  );
   app.get('/_sim/state/braze/users/:externalId', async (request) =>
     found(state.braze.user(param(request, 'externalId')), 'Braze user'),
   );

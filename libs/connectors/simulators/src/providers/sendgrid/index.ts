@@ -6,7 +6,7 @@ import { sendgridErrors, sendgridRateHeaders } from './sendgrid-errors';
 import { sendgridRoutes } from './sendgrid-routes';
 import type { SendgridState } from './sendgrid-state';
 
-export { SendgridState, type SendgridGroup } from './sendgrid-state';
+export { SendgridState, type SendgridGroup, type SentMail } from './sendgrid-state';
 
 export function sendgridProvider(
   state: SendgridState,

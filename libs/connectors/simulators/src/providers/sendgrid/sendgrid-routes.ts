@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest, notFound, type SimRequest, type SimRoute } from '../../core/provider-definition';
 import { parseJson, tryJson } from '../../core/validation';
+import { mailSendRoute } from './sendgrid-mail-send';
 import type { SendgridState } from './sendgrid-state';
 
 const recipientEmails = z.object({ recipient_emails: z.array(z.string().email()).min(1) });
@@ -30,9 +31,10 @@ const bodyEmails = (request: SimRequest) => {
   return { emails: parsed.success ? parsed.data.recipient_emails : [] };
 };
 
-/** The Suppressions API paths our SendGrid adapter uses (SG-OAI), under `/v3/asm`. */
+/** The Suppressions API paths our SendGrid adapter uses (SG-OAI), under `/v3/asm`, and Mail Send (SG-MAIL). */
 export function sendgridRoutes(state: SendgridState): SimRoute[] {
   return [
+    mailSendRoute(state),
     {
       method: 'POST',
       url: '/v3/asm/suppressions/global',
