@@ -187,8 +187,11 @@ function sampleProcess(pid: number): { cpuSeconds: number; rssMiB: number } | un
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 (utime, stime), counted from field 3 after the command.
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    // Fields 14 to 17 (utime, stime, cutime, cstime), counted from field 3 after the command. The
+    // children's part keeps a tree's sum from falling when a child exits (a PostgreSQL backend's CPU
+    // moves to the postmaster's cutime/cstime when it is reaped).
+    const cpuSeconds =
+      (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return { cpuSeconds, rssMiB: Number(rss ?? 0) / 1024 };
   } catch {
