@@ -7,6 +7,7 @@ import { createPrivateKey, randomBytes, randomInt, randomUUID, type KeyObject } 
 import type { Kafka } from 'kafkajs';
 import { kafkaConfigSchema, loadConfig } from '@optstream/config';
 import { TOPICS } from '@optstream/contracts';
+import { idleTable, type IdleCpu } from './idle-cpu';
 import { AvroCodec, createKafkaClient, EventPublisher, provisionContracts } from '@optstream/kafka';
 import { down, loadStackSettings, up, type StackSettings } from '@optstream/local-stack';
 import {
@@ -53,6 +54,8 @@ const RAMP_MAX_STEPS = Number(process.env['BENCH_RAMP_MAX_STEPS'] ?? 6);
 const PROBES_PER_SECOND = Number(process.env['BENCH_PROBES_PER_SECOND'] ?? 5);
 const BACKGROUND_CONTACTS = Number(process.env['BENCH_BACKGROUND_CONTACTS'] ?? 300);
 const DRAIN_SECONDS = Number(process.env['BENCH_DRAIN_SECONDS'] ?? 60);
+/** Seconds with no traffic at all, after the preparation settled, to measure idle CPU. */
+const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 20);
 const MAX_IN_FLIGHT = 4_000;
 /** Keep-alive sockets from the load generator to the gateway. */
 const SOCKETS = Number(process.env['BENCH_SOCKETS'] ?? 512);
@@ -184,8 +187,11 @@ function sampleProcess(pid: number): { cpuSeconds: number; rssMiB: number } | un
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 (utime, stime), counted from field 3 after the command.
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    // Fields 14 to 17 (utime, stime, cutime, cstime), counted from field 3 after the command. The
+    // children's part keeps a tree's sum from falling when a child exits (a PostgreSQL backend's CPU
+    // moves to the postmaster's cutime/cstime when it is reaped).
+    const cpuSeconds =
+      (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return { cpuSeconds, rssMiB: Number(rss ?? 0) / 1024 };
   } catch {
@@ -229,6 +235,19 @@ class ProcessSampler {
       entry.cpu.push({ at, seconds: cpu });
       this.stats.set(name, entry);
     }
+  }
+
+  /** Per process: CPU seconds used between the first and the last sample in [from, to], and that span. */
+  used(from: number, to: number): Record<string, { cpuSeconds: number; seconds: number }> {
+    const out: Record<string, { cpuSeconds: number; seconds: number }> = {};
+    for (const [name, s] of this.stats) {
+      const inside = s.cpu.filter((c) => c.at >= from && c.at <= to);
+      const first = inside[0];
+      const last = inside[inside.length - 1];
+      if (first && last && last.at > first.at)
+        out[name] = { cpuSeconds: last.seconds - first.seconds, seconds: (last.at - first.at) / 1000 };
+    }
+    return out;
   }
 
   /** Per process: peak RSS, average cores used in [from, to], and the highest 5-second average. */
@@ -486,7 +505,8 @@ async function main(): Promise<void> {
   const stackEnv: NodeJS.ProcessEnv = {
     ...process.env,
     OPTSTREAM_STACK_DIR: root,
-    OPTSTREAM_STACK_CACHE: resolve(ROOT, '.stack/cache'),
+    // Downloads may be shared between checkouts (tools/stack/settings.ts).
+    OPTSTREAM_STACK_CACHE: process.env['OPTSTREAM_STACK_CACHE'] ?? resolve(ROOT, '.stack/cache'),
     OPTSTREAM_KAFKA_PORT: String(SLOT.kafka),
     OPTSTREAM_KAFKA_CONTROLLER_PORT: String(SLOT.controller),
     OPTSTREAM_REGISTRY_PORT: String(SLOT.registry),
@@ -677,6 +697,12 @@ async function main(): Promise<void> {
     log(`prepared: ${seenAtBraze.size}/${everyone.length} contacts on Braze`);
     await sleep(3_000);
     notes.length = 0;
+
+    // Idle: the system running with no traffic at all. What it costs then is polling, not work.
+    const idleFrom = Date.now();
+    await sleep(IDLE_SECONDS * 1000);
+    const idle = idleCpu(sampler.used(idleFrom, Date.now()));
+    log(`idle: ${JSON.stringify(idle)}`);
 
     // Watch the state topic: the Kafka timestamp of each probe's state message.
     const probeById = new Map(probes.map((p) => [p.person.externalId, p]));
@@ -975,6 +1001,7 @@ async function main(): Promise<void> {
       phases: summaries,
       probes: probeRows,
       resources,
+      idle,
       saturatedBy,
       maxAcceptedPerSecond: Math.max(...summaries.map((s) => s.acceptedPerSecond)),
       minutes: Math.round((Date.now() - started) / 6000) / 10,
@@ -990,6 +1017,21 @@ async function main(): Promise<void> {
     await down(stack, () => undefined).catch((error: unknown) => log(`stack down failed: ${String(error)}`));
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** Not the system: the bench's own processes (the simulators stand in for the external platforms). */
+const NOT_THE_SYSTEM = new Set(['load generator (this process)', 'provider-simulators (bench child)']);
+
+/** Idle CPU in % of one core per process, and the system's total, with 0.1 % resolution. */
+function idleCpu(used: Record<string, { cpuSeconds: number; seconds: number }>): IdleCpu {
+  const percent = (u: { cpuSeconds: number; seconds: number }) =>
+    Math.round((u.cpuSeconds / u.seconds) * 1000) / 10;
+  const system = Object.entries(used).filter(([name]) => !NOT_THE_SYSTEM.has(name));
+  return {
+    seconds: Math.round(Math.max(0, ...system.map(([, u]) => u.seconds))),
+    perProcessPercent: Object.fromEntries(system.map(([name, u]) => [name, percent(u)])),
+    totalPercent: Math.round(system.reduce((sum, [, u]) => sum + percent(u), 0) * 10) / 10,
+  };
 }
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -1023,6 +1065,7 @@ interface Report {
     within250ms: number;
   }[];
   readonly resources: Record<string, { peakRssMiB: number; avgCpuPercent: number; peakCpuPercent: number }>;
+  readonly idle: IdleCpu;
   readonly saturatedBy: string;
   readonly maxAcceptedPerSecond: number;
   readonly minutes: number;
@@ -1062,6 +1105,7 @@ function report(r: Report): void {
       phases: r.phases,
       probes: r.probes,
       resources: r.resources,
+      idle: r.idle,
       baselines: { bareKafkaProduceConsume: r.floor, kafkaEndToEndLatencyTool: r.tool },
     },
     minutes: r.minutes,
@@ -1122,6 +1166,8 @@ function report(r: Report): void {
     ),
     '',
     '100 % = one core fully used. PostgreSQL counts the postmaster and every backend.',
+    '',
+    idleTable(r.idle),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'system.md'), md);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { idleTable, type IdleCpu } from '../idle-cpu';
 import { summariseDirectory } from './summarize-cpu';
 
 /**
@@ -79,6 +80,12 @@ function statementsTable(rows: readonly Statement[], events: number): string {
   ].join('\n');
 }
 
+/** The system bench logs `idle: {…}` after its no-traffic window. */
+function idleSection(output: string): string {
+  const line = /idle: (\{[^\n]*\})/.exec(output)?.[1];
+  return line ? idleTable(JSON.parse(line) as IdleCpu) : 'The system bench reported no idle window.';
+}
+
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   const bench = spawn(
@@ -110,6 +117,8 @@ async function main(): Promise<void> {
     '## PostgreSQL: pg_stat_statements over the fixed-rate phase',
     '',
     statementsTable(await statements, sent),
+    '',
+    idleSection(output),
     '',
     '## CPU profile of each service (self time, whole run)',
     '',

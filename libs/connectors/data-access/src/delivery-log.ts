@@ -36,16 +36,26 @@ export class DeliveryLog {
     );
   }
 
-  /** Bulk upsert; a mark never moves back to an older version (two replicas during a rebalance). */
+  /**
+   * Bulk upsert; a mark never moves back to an older version (two replicas during a rebalance). In the
+   * same statement, the parked deliveries of these contacts that the marks make obsolete (same or older
+   * version) are dropped: they must never be retried over what the provider now holds.
+   */
   async markDelivered(provider: string, marks: readonly DeliveredMark[]): Promise<void> {
     if (marks.length === 0) return;
     await this.db.query(
-      `INSERT INTO connectors.deliveries (connector, provider, external_id, version, fingerprint)
-       SELECT $1, $2, m.external_id, m.version, m.fingerprint
-         FROM unnest($3::text[], $4::bigint[], $5::text[]) AS m(external_id, version, fingerprint)
-       ON CONFLICT (connector, provider, external_id) DO UPDATE
-         SET version = excluded.version, fingerprint = excluded.fingerprint, delivered_at = now()
-       WHERE connectors.deliveries.version <= excluded.version`,
+      `WITH marked AS (
+         INSERT INTO connectors.deliveries (connector, provider, external_id, version, fingerprint)
+         SELECT $1, $2, m.external_id, m.version, m.fingerprint
+           FROM unnest($3::text[], $4::bigint[], $5::text[]) AS m(external_id, version, fingerprint)
+         ON CONFLICT (connector, provider, external_id) DO UPDATE
+           SET version = excluded.version, fingerprint = excluded.fingerprint, delivered_at = now()
+         WHERE connectors.deliveries.version <= excluded.version
+       )
+       DELETE FROM connectors.parked p
+        USING unnest($3::text[], $4::bigint[]) AS d(external_id, version)
+        WHERE p.connector = $1 AND p.provider = $2 AND p.external_id = d.external_id
+          AND p.version <= d.version`,
       [
         this.connector,
         provider,

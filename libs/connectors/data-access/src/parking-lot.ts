@@ -114,21 +114,6 @@ export class ParkingLot {
     return row !== undefined && Number(row.version) === consent.version ? row.attempts : 0;
   }
 
-  /** Drops parked deliveries made obsolete by a delivered state of the same or a newer version. */
-  async release(
-    provider: string,
-    delivered: readonly { externalId: string; version: number }[],
-  ): Promise<void> {
-    if (delivered.length === 0) return;
-    await this.db.query(
-      `DELETE FROM connectors.parked p
-        USING unnest($3::text[], $4::bigint[]) AS d(external_id, version)
-        WHERE p.connector = $1 AND p.provider = $2 AND p.external_id = d.external_id
-          AND p.version <= d.version`,
-      [this.connector, provider, delivered.map((d) => d.externalId), delivered.map((d) => d.version)],
-    );
-  }
-
   /** Removes one parked delivery (it was dead-lettered), only if it is still that version. */
   async remove(provider: string, externalId: string, version: number): Promise<void> {
     await this.db.query(

@@ -87,7 +87,7 @@ describe('delivery bookkeeping (real Postgres)', () => {
     expect(JSON.stringify(rows)).not.toContain('never-stored@example.com');
   });
 
-  it('hands out only due deliveries, and releases those a newer delivery made obsolete', async () => {
+  it('hands out only due deliveries, and a delivered mark releases those it made obsolete', async () => {
     const lot = new ParkingLot(db, connector);
     const [a, b] = [randomUUID(), randomUUID()];
     const at = new Date(1_767_225_600_000);
@@ -99,9 +99,12 @@ describe('delivery bookkeeping (real Postgres)', () => {
 
     expect((await lot.due(new Date(at.getTime() + 5_000), 10)).map((p) => p.consent.externalId)).toEqual([a]);
 
-    await lot.release('sendgrid', [{ externalId: b, version: 6 }]);
+    // A delivered mark releases the parked deliveries it makes obsolete, and only those.
+    const log = new DeliveryLog(db, connector);
+    await log.markDelivered('sendgrid', [{ externalId: b, version: 6, fingerprint: 'e:u' }]);
+    await log.markDelivered('braze', [{ externalId: b, version: 7, fingerprint: 'e:u' }]);
     expect(await lot.count()).toBe(2);
-    await lot.release('sendgrid', [{ externalId: b, version: 7 }]);
+    await log.markDelivered('sendgrid', [{ externalId: b, version: 7, fingerprint: 'e:u' }]);
     await lot.remove('sendgrid', a, 1);
     expect(await lot.count()).toBe(0);
   });

@@ -36,6 +36,11 @@ export interface ProviderAdapter {
   /** Largest batch one call to `deliver` accepts (Braze 75 objects per /users/track, …). */
   readonly maxBatch: number;
   /**
+   * Batches the connector may have in flight with this provider at once: its documented concurrency
+   * (docs/providers.md, "Default rate limits"); absent means one at a time.
+   */
+  readonly maxInFlight?: number;
+  /**
    * What of the consent this provider can represent, as a stable string: two states with the same
    * fingerprint are the same delivery (no-op skip), e.g. SendGrid only sees the email channel.
    */

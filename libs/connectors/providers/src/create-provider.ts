@@ -2,8 +2,8 @@ import { PROVIDER_NAMES } from '@optstream/connectors-domain';
 import type { ReliableProviderAdapter } from './adapter';
 import { createAttentiveAdapter } from './attentive/attentive-adapter';
 import { createBrazeAdapter } from './braze/braze-adapter';
-import type { ProviderConfig, ProvidersConfig } from './config';
-import { resolveDeps, type ProviderDeps } from './deps';
+import { resolveReliability, type ProviderConfig, type ProvidersConfig } from './config';
+import { resolveDeps, type ProviderDeps, type ResolvedDeps } from './deps';
 import { createMailchimpAdapter } from './mailchimp/mailchimp-adapter';
 import { createOneSignalAdapter } from './onesignal/onesignal-adapter';
 import { createSendgridAdapter } from './sendgrid/sendgrid-adapter';
@@ -13,7 +13,13 @@ import { createSendgridAdapter } from './sendgrid/sendgrid-adapter';
  * metrics). Throws only for an unusable configuration (missing Braze URL, Mailchimp key without dc).
  */
 export function createProvider(config: ProviderConfig, deps?: ProviderDeps): ReliableProviderAdapter {
-  const resolved = resolveDeps(deps);
+  // As many batches in flight as the client lets requests through at once: its semaphore, not this
+  // number, is what keeps the provider's connection limit.
+  const { maxConcurrency } = resolveReliability(config.provider, config).rateLimit;
+  return { ...adapterFor(config, resolveDeps(deps)), maxInFlight: maxConcurrency };
+}
+
+function adapterFor(config: ProviderConfig, resolved: ResolvedDeps): ReliableProviderAdapter {
   switch (config.provider) {
     case 'sendgrid':
       return createSendgridAdapter(config, resolved);

@@ -3,6 +3,7 @@ export * from './deps';
 export type { ReliableProviderAdapter } from './adapter';
 export { createProvider, createAdapters } from './create-provider';
 export { ReliableClient } from './reliability/reliable-client';
+export { Semaphore } from './reliability/semaphore';
 export type {
   Authenticator,
   AuthResult,

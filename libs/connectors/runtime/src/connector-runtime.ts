@@ -152,9 +152,13 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
     return tried;
   };
   let stopped = false;
+  // The pass under way, so close() lets it finish before the database goes.
+  let parkedPass: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     if (!stopped)
-      retryParkedNow().catch((error: unknown) => log.warn({ err: error }, 'parked retry pass failed'));
+      parkedPass = retryParkedNow().catch((error: unknown) =>
+        log.warn({ err: error }, 'parked retry pass failed'),
+      );
   }, config.PARKED_POLL_INTERVAL_MS);
   log.info(
     { providers: adapters.map((a) => a.provider), group: config.CONSUMER_GROUP },
@@ -174,6 +178,7 @@ export async function startConnectorRuntime(options: ConnectorRuntimeOptions): P
       stopped = true;
       clearInterval(timer);
       await consumer.stop();
+      await parkedPass;
       await publisher.disconnect();
       await db.destroy();
     },

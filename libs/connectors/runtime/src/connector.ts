@@ -9,21 +9,29 @@ import { eraseAtProviders } from './erase-contacts';
 import { consentFromState, newestPerContact } from './state-to-consent';
 import { deliverToProvider, type DeliveryContext } from './provider-delivery';
 import type { PendingDelivery } from './pending-delivery';
+import { settleAll } from './settle-all';
+import { SharedExclusiveLock } from './shared-exclusive-lock';
+import { Semaphore } from '@optstream/connectors-providers';
 
 /**
  * One connector (email, SMS or push): every state message goes to each of its providers. Providers are
  * served side by side, so a slow or dead one costs only its own bounded retries before its contacts
- * are parked; the state batch and the parked-retry pass never run at the same time, so a parked older
- * state can not overtake a newer one at a provider.
+ * are parked. Partitions' batches run side by side too (the consumer hands over several at once, and a
+ * contact's states are all in one partition); each provider's batches in flight are bounded by its
+ * `maxInFlight`, across partitions. The parked-retry pass runs alone, so a parked older state can not
+ * overtake a newer one at a provider.
  */
 export class Connector {
-  private exclusive: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SharedExclusiveLock();
+  private readonly slots: ReadonlyMap<ProviderAdapter, Semaphore>;
 
   constructor(
     readonly adapters: readonly ProviderAdapter[],
     private readonly context: DeliveryContext,
     private readonly erasure?: { erasures: ErasureLog; metrics: ConnectorMetrics; log: Logger },
-  ) {}
+  ) {
+    this.slots = new Map(adapters.map((a) => [a, new Semaphore(a.maxInFlight ?? 1)]));
+  }
 
   /** A partition's batch of state messages. Resolves once every outcome is recorded (then offsets commit). */
   handleStates(events: readonly ConsumedEvent<unknown>[]): Promise<void> {
@@ -51,15 +59,15 @@ export class Connector {
         }),
       ),
     );
-    return this.serialized(async () => {
+    return this.turns.shared(async () => {
       if (erased.size > 0 && this.erasure) await eraseAtProviders(this.adapters, [...erased], this.erasure);
-      await Promise.all(this.adapters.map((adapter) => deliverToProvider(adapter, pending, this.context)));
+      await settleAll(this.adapters.map((adapter) => this.deliver(adapter, pending)));
     });
   }
 
   /** Tries the parked deliveries that are due; returns how many it tried. */
   retryParked(limit = 500): Promise<number> {
-    return this.serialized(async () => {
+    return this.turns.exclusive(async () => {
       const due = await this.context.parking.due(this.context.now(), limit);
       for (const adapter of this.adapters) {
         const mine = due
@@ -73,15 +81,13 @@ export class Connector {
               traceparent: p.original.traceparent,
             }),
           );
-        await deliverToProvider(adapter, mine, this.context);
+        await this.deliver(adapter, mine);
       }
       return due.length;
     });
   }
 
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.exclusive.then(work, work);
-    this.exclusive = next.catch(() => undefined);
-    return next;
+  private deliver(adapter: ProviderAdapter, pending: readonly PendingDelivery[]): Promise<void> {
+    return deliverToProvider(adapter, pending, this.context, this.slots.get(adapter));
   }
 }

@@ -8,9 +8,11 @@ import type {
 } from '@optstream/connectors-domain';
 import type { DeliveredMark, DeliveryLog, ParkingLot } from '@optstream/connectors-data-access';
 import type { ContactAddresses } from '@optstream/contact-addresses';
+import { Semaphore } from '@optstream/connectors-providers';
 import { withSpan, type Logger } from '@optstream/observability';
 import { maskPii } from '@optstream/pii-crypto';
 import type { ConnectorMetrics } from './connector-metrics';
+import { settleAll } from './settle-all';
 import type { PendingDelivery } from './pending-delivery';
 
 export interface AddressLookup {
@@ -38,14 +40,15 @@ export interface DeliveryContext {
 /**
  * Hands a set of contact states to ONE provider: skips what it already holds (same or newer version,
  * or the same representable consent), looks up addresses only if the provider is keyed by them, sends
- * in the provider's batch size, then records every outcome in Postgres before returning — delivered
- * (marked), transient failure (parked), refused (dead-lettered). The caller commits the Kafka offsets
+ * in the provider's batch size (up to `slots` batches in flight), then records every outcome in Postgres
+ * before returning — delivered (marked), transient failure (parked), refused (dead-lettered). The caller commits the Kafka offsets
  * only after this resolves, so a crash re-delivers and the marks turn the repeat into a skip.
  */
 export async function deliverToProvider(
   adapter: ProviderAdapter,
   pending: readonly PendingDelivery[],
   context: DeliveryContext,
+  slots: Semaphore = new Semaphore(1),
 ): Promise<void> {
   if (pending.length === 0) return;
   const { provider } = adapter;
@@ -70,22 +73,36 @@ export async function deliverToProvider(
   if (toSend.length === 0) return;
 
   const withAddresses = await attachAddresses(adapter, toSend, context.addresses);
-  for (let at = 0; at < withAddresses.length; at += adapter.maxBatch) {
-    const chunk = withAddresses.slice(at, at + adapter.maxBatch);
-    // One span per provider call, in the trace of the chunk's first contact (linked to the others'):
-    // the adapter's HTTP requests run inside it and carry it in their `traceparent` header.
-    const traces = chunk.map((c) => c.traceparent);
-    const results = await withSpan(
-      `${provider} deliver`,
+  const chunks: PendingDelivery[][] = [];
+  for (let at = 0; at < withAddresses.length; at += adapter.maxBatch)
+    chunks.push(withAddresses.slice(at, at + adapter.maxBatch));
+  // The chunks carry different contacts, so they may be in flight together, as many as the provider
+  // allows (`slots`, shared with the other partitions' batches; held for the provider call only). Each
+  // records its own outcomes, so a crash re-sends only the chunks whose marks were not written yet.
+  await settleAll(chunks.map((chunk) => sendChunk(adapter, chunk, context, slots)));
+}
+
+async function sendChunk(
+  adapter: ProviderAdapter,
+  chunk: readonly PendingDelivery[],
+  context: DeliveryContext,
+  slots: Semaphore,
+): Promise<void> {
+  // One span per provider call, in the trace of the chunk's first contact (linked to the others'):
+  // the adapter's HTTP requests run inside it and carry it in their `traceparent` header.
+  const traces = chunk.map((c) => c.traceparent);
+  const results = await slots.run(() =>
+    withSpan(
+      `${adapter.provider} deliver`,
       traces.find((t) => t !== undefined),
       () => adapter.deliver(chunk.map((c) => c.consent)),
       {
-        attributes: { 'optstream.provider': provider, 'optstream.contacts': chunk.length },
+        attributes: { 'optstream.provider': adapter.provider, 'optstream.contacts': chunk.length },
         links: traces,
       },
-    );
-    await settle(adapter, chunk, results, context);
-  }
+    ),
+  );
+  await settle(adapter, chunk, results, context);
 }
 
 async function attachAddresses(
@@ -145,8 +162,8 @@ async function record(
   adapter: ProviderAdapter,
   marks: readonly DeliveredMark[],
 ): Promise<void> {
+  // One statement: the marks, and the parked deliveries they make obsolete.
   await context.deliveries.markDelivered(adapter.provider, marks);
-  await context.parking.release(adapter.provider, marks);
 }
 
 async function park(
