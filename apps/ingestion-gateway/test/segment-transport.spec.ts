@@ -40,10 +40,12 @@ describe('Segment endpoints: transport', () => {
 
   it('short paths: /v1/i and /v1/t publish, /v1/p /v1/s /v1/g /v1/a and /v1/screen answer 200 and publish nothing', async () => {
     const viaShortPath = unique();
-    const ignoredIds = ['/v1/p', '/v1/s', '/v1/g', '/v1/a', '/v1/screen', '/v1/page', '/v1/alias'].map((path) => ({
-      path,
-      userId: unique(),
-    }));
+    const ignoredIds = ['/v1/p', '/v1/s', '/v1/g', '/v1/a', '/v1/screen', '/v1/page', '/v1/alias'].map(
+      (path) => ({
+        path,
+        userId: unique(),
+      }),
+    );
     for (const { path, userId } of ignoredIds) {
       const body = JSON.stringify({ ...identify(userId), previousId: `anon-${userId}`, name: 'Home' });
       expect((await h.post(path, body, h.segmentHeaders())).status).toBe(200);
