@@ -62,7 +62,6 @@ describe('mapSegmentCall identify', () => {
   });
 
   // Apps resend cached traits on every identify: a copy of a state, never the person's act (case 3).
-  const SNAPSHOT = { strength: 'snapshot', kind: 'identify_traits' };
 
   it('emits one preference change per consent trait, each a snapshot with its own deterministic id', () => {
     expect(all.slice(1).map((f) => [f.source.providerEventRef, f.preferenceChange])).toEqual([
